@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: Python packages into .venv, and the Debian packages the
+# tests drive for real (Chromium for browser tests, raptor2-utils for an independent Turtle reader).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+bash scripts/setup.sh test
+# Every external tool is required here: a test that cannot find one fails instead of skipping.
+export DRIVEKG_REQUIRE_TOOLS=1
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,161 @@
+"""Plain records between the parsing steps and the RDF step. No RDF here.
+
+Every builder turns article parts or curated claims into the same two things: ``Entity``
+declarations and ``Fact`` s, each fact carrying the ``Evidence`` (verbatim article text and its
+line) that states it. One mechanism turns all of them into triples (``drivekg.graph``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------- the parsed article
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    section: str  # "" for the lead
+    line: int
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class InfoboxField:
+    key: str
+    value: str
+    line: int
+    text: str  # the whole line, verbatim
+
+
+@dataclass(frozen=True)
+class Infobox:
+    name: str
+    line: int
+    fields: tuple[InfoboxField, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row as written: one string per column ("" for an empty cell).
+
+    ``continues`` is the line of the row above when this row continues it (a collapsed rowspan:
+    it holds only the cells that were not spanned, in column order); see ``article.fill_down``.
+    """
+
+    line: int
+    text: str  # the row, verbatim
+    cells: tuple[str, ...]
+    continues: int | None = None
+
+
+@dataclass(frozen=True)
+class FilledRow:
+    """A row with every column resolved; ``filled`` names the columns taken from an earlier row."""
+
+    line: int
+    text: str
+    cells: dict[str, str]  # header -> cell text
+    filled: dict[str, int] = field(default_factory=dict)  # header -> line the value came from
+
+
+@dataclass(frozen=True)
+class Table:
+    section: str
+    caption: str | None
+    caption_line: int | None
+    header: tuple[str, ...]
+    header_line: int
+    header_text: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # file name, for messages
+    title: str
+    text: str  # the whole article, verbatim
+    lines: tuple[str, ...]
+    infobox: Infobox | None
+    paragraphs: tuple[Paragraph, ...]
+    tables: tuple[Table, ...]
+
+
+# --------------------------------------------------------------------------- facts with evidence
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """Where the article states a fact: verbatim text (sentence span, table row, infobox line)."""
+
+    line: int
+    text: str
+    filled_from: int | None = None  # a collapsed-rowspan row: the line its missing cells came from
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    """A reference to an entity by its key (the IRI is minted later from the base)."""
+
+    key: str
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """A fixed vocabulary IRI, written as a CURIE (``schema:CDFormat``) or a full IRI."""
+
+    iri: str
+
+
+@dataclass(frozen=True, order=True)
+class Lit:
+    """A literal; ``datatype`` is a CURIE (``xsd:date``)."""
+
+    lexical: str
+    datatype: str = "xsd:string"
+
+
+Value = Ref | Term | Lit
+
+
+@dataclass(frozen=True, order=True)
+class Fact:
+    subject: str  # entity key
+    property: str  # CURIE
+    value: Value
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A thing the graph describes: a key, its classes, the name the article writes."""
+
+    key: str
+    types: tuple[str, ...]  # CURIEs
+    label: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The article gives incompatible values for one functional property of one subject."""
+
+    subject: str
+    property: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """The article as a published document (from the claims file, when there is one)."""
+
+    key: str
+    title: str
+    url: str | None = None
+    license: str | None = None

@@ -1,0 +1,113 @@
+"""Every namespace and every own term the graph uses.
+
+``DKG`` is a closed ``DefinedNamespace``: a typo such as ``DKG.postion`` raises at import time
+instead of silently minting a new IRI. ``tests/test_ontology.py`` checks that this list and
+``ontology/drivekg.ttl`` agree term for term.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = [
+    "DKG",
+    "MO",
+    "OA",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SKOS",
+    "WD",
+    "XSD",
+    "bind_prefixes",
+]
+
+MO = Namespace("http://purl.org/ontology/mo/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+WD = Namespace("http://www.wikidata.org/prop/direct/")
+
+
+class DKG(DefinedNamespace):
+    """The drivekg ontology: only what schema.org cannot say."""
+
+    _NS = Namespace("https://w3id.org/drivekg/ontology#")
+    _fail = True
+
+    # classes
+    Award: URIRef  # an award given by an organisation (the "Award" column)
+    AwardNomination: URIRef  # n-ary: nominee, award, category, ceremony date, result
+    AwardResult: URIRef  # closed set: Won, Nominated, ResultUnknown
+    Chart: URIRef  # a record chart
+    ChartEntry: URIRef  # n-ary: charted item, chart, kind, period, position
+    ChartKind: URIRef  # closed set: WeeklyChart, YearEndChart
+    Evidence: URIRef  # a reified statement with the article text that states it
+    Conflict: URIRef  # the article states one thing in two incompatible ways
+
+    # individuals
+    Won: URIRef
+    Nominated: URIRef
+    ResultUnknown: URIRef
+    WeeklyChart: URIRef
+    YearEndChart: URIRef
+
+    # nominations
+    nominee: URIRef
+    award: URIRef
+    category: URIRef
+    ceremonyDate: URIRef
+    result: URIRef
+
+    # charts
+    chart: URIRef
+    chartedItem: URIRef
+    chartKind: URIRef
+    position: URIRef
+    periodStart: URIRef
+    periodEnd: URIRef
+
+    # prose facts with no schema.org term
+    recordingDate: URIRef  # infobox "Recorded"
+    formerComposer: URIRef  # hired to score a film, then replaced
+    usedIn: URIRef  # a recording used in a film or broadcast
+    highlightedTrack: URIRef  # a track a review singles out
+
+    # evidence and conflicts
+    line: URIRef  # line number in the article
+    filledDownFrom: URIRef  # line of the row a collapsed-rowspan row takes cells from
+    conflictSubject: URIRef
+    conflictProperty: URIRef
+    conflictingEvidence: URIRef
+
+
+PREFIXES: dict[str, Namespace] = {
+    "schema": Namespace(str(SDO)),
+    "dkg": Namespace(str(DKG)),
+    "mo": MO,
+    "prov": PROV,
+    "oa": OA,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "skos": SKOS,
+    "xsd": XSD,
+    "wdt": WD,
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the project's prefixes (and only them) so every serialization spells them the same."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def expand_curie(curie: str) -> URIRef:
+    """``schema:name`` -> full IRI; a KeyError names an unknown prefix."""
+    prefix, _, local = curie.partition(":")
+    if not local or prefix not in PREFIXES:
+        raise KeyError(curie)
+    return URIRef(str(PREFIXES[prefix]) + local)
