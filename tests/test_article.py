@@ -83,7 +83,7 @@ def test_continuation_row_is_marked_and_filled_down():
         "Recipients": "Minimal Album",
         "Result": "",
     }
-    assert rows[1].filled == {"Award": 12, "Date of ceremony": 12, "Recipients": 12}
+    assert rows[1].filled == {"Award": 11, "Date of ceremony": 11, "Recipients": 11}
 
 
 def test_drive_awards_last_row_is_a_category_of_the_row_above(drive_article):
@@ -126,7 +126,7 @@ def test_locate_returns_the_whole_sentence(drive_article):
         ("= T =\n\nBox\n- Type soundtrack\n", 4, "not '- Key: value'"),
         ("= T =\n\nText.\n\n| A | B |\n| 1 | 2 | 3 |\n", 6, "3 cells, expected 2"),
         ("= T =\n\nText.\n\n| A | B |\n| 1 | 2\n", 6, "start and end with '|'"),
-        ("= T =\n\nText.\n- stray item\n", 4, "cannot read this line"),
+        ("= T =\n\n== S ==\nText.\n- stray item\n", 5, "cannot read this line"),
         ("= T =\n\nText.\n\n  - Caption**\n\nMore text.\n", 5, "caption must be followed"),
         ("= T =\n\nBox\n- A: 1\n- A: 2\n", 5, "given twice"),
     ],

@@ -13,7 +13,7 @@ from rdflib import Graph
 from .article import parse_article
 from .build import Names, build_infobox, build_tables, settle_types
 from .claims import Claims, load_claims
-from .conflicts import reconcile
+from .conflicts import fact_order, reconcile
 from .errors import SourceError
 from .formats import JSONLD, NTRIPLES, TURTLE
 from .graph import build_graph
@@ -55,7 +55,8 @@ def build(
     table_facts = build_tables(article, names, album)
     facts = settle_types([*claims.facts, *infobox_facts, *table_facts])
     _check_references(claims, facts, claims_source)
-    facts, conflicts = reconcile(facts)
+    facts, conflicts = reconcile(set(facts))
+    facts = sorted(set(facts), key=fact_order)
     source = claims.source or SourceInfo(key=f"article/{slug(article.title)}", title=article.title)
     graph = build_graph(facts, conflicts, base=base, source=source, about=album)
     return Build(article, source, album, tuple(facts), tuple(conflicts), graph, base)
@@ -69,21 +70,32 @@ def _check_references(claims: Claims, facts: list[Fact], claims_source: str) -> 
             raise SourceError(f"unknown entity key {key!r}", source=claims_source, line=line)
 
 
-# Output files, in the order a reader meets them. Each renderer takes the build and its validation.
-Renderer = Callable[[Build, Validation], bytes]
+# Output files. A renderer takes the build and its validation and returns the files it writes
+# (path relative to the output directory -> bytes); later steps (the site) add their own.
+Renderer = Callable[[Build, Validation], dict[str, bytes]]
 
 
-RENDERERS: dict[str, Renderer] = {
-    "graph.ttl": lambda b, v: serialize(b.graph, TURTLE),
-    "graph.jsonld": lambda b, v: serialize(b.graph, JSONLD),
-    "context.jsonld": lambda b, v: dumps_json(context()),
-    "graph.nt": lambda b, v: serialize(b.graph, NTRIPLES),
-    "validation.ttl": lambda b, v: serialize(v.report, TURTLE),
-    "report.md": lambda b, v: render_report(b, v).encode(),
-}
+def _dumps(b: Build, v: Validation) -> dict[str, bytes]:
+    return {
+        "graph.ttl": serialize(b.graph, TURTLE),
+        "graph.jsonld": serialize(b.graph, JSONLD),
+        "context.jsonld": dumps_json(context()),
+        "graph.nt": serialize(b.graph, NTRIPLES),
+        "validation.ttl": serialize(v.report, TURTLE),
+        "report.md": render_report(b, v).encode(),
+    }
+
+
+RENDERERS: list[Renderer] = [_dumps]
 
 
 def render(b: Build) -> tuple[Validation, dict[str, bytes]]:
     """Validate and render every output file in memory (nothing is written here)."""
     validation = validate(b.graph)
-    return validation, {name: renderer(b, validation) for name, renderer in RENDERERS.items()}
+    outputs: dict[str, bytes] = {}
+    for renderer in RENDERERS:
+        for name, data in renderer(b, validation).items():
+            if name in outputs:
+                raise ValueError(f"two renderers write {name}")
+            outputs[name] = data
+    return validation, outputs

@@ -1,0 +1,207 @@
+"""Builders: infobox and tables become facts with evidence; nothing is invented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from drivekg.article import parse_article
+from drivekg.build import Names, build_infobox, build_tables, settle_types
+from drivekg.conflicts import reconcile
+from drivekg.errors import SourceError
+from drivekg.iris import DEFAULT_BASE
+from drivekg.pipeline import build
+from drivekg.records import Evidence, Fact, Lit, Ref, Term
+from drivekg.vocab import DKG, RDF, SDO, XSD
+
+FIXTURE = Path(__file__).parent / "data" / "articles" / "neon-harbor.txt"
+ID = DEFAULT_BASE
+
+
+def facts_of(text: str) -> list[Fact]:
+    article = parse_article(text, "a.txt")
+    names = Names([])
+    album, infobox = build_infobox(article, names)
+    return settle_types([*infobox, *build_tables(article, names, album)])
+
+
+def values(facts: list[Fact], subject: str, prop: str) -> set[object]:
+    return {f.value for f in facts if f.subject == subject and f.property == prop}
+
+
+def test_infobox_values_are_typed(drive_text: str) -> None:
+    """Released is an xsd:date, Length an xsd:duration on the edition, Recorded an xsd:gYear."""
+    facts = facts_of(drive_text)
+    album = "drive-original-motion-picture-soundtrack"
+    assert values(facts, album, "schema:datePublished") == {Lit("2011-09-19", "xsd:date")}
+    assert values(facts, album, "dkg:recordingDate") == {Lit("2011", "xsd:gYear")}
+    assert values(facts, f"release/{album}", "schema:duration") == {
+        Lit("PT1H10M18S", "xsd:duration")
+    }
+    assert values(facts, album, "schema:duration") == set()  # not a MusicAlbum property
+    assert values(facts, album, "schema:albumProductionType") == {Term("schema:SoundtrackAlbum")}
+
+
+def test_genres_lose_duplicate_spellings(drive_text: str) -> None:
+    """'Electronic music' and 'electronic' are one genre; the first spelling is kept."""
+    genres = {v.lexical for v in values(facts_of(drive_text), "drive-original-motion-picture-soundtrack", "schema:genre")}
+    assert genres == {
+        "Film soundtrack", "synthwave", "Electronic music", "Ambient music", "ambience",
+        "atmospheric music", "retro",
+    }
+
+
+def test_undeclared_names_are_agents_not_guesses(drive_text: str) -> None:
+    """Without a claims file nobody says Cliff Martinez is a person: he is a prov:Agent."""
+    facts = facts_of(drive_text)
+    assert values(facts, "cliff-martinez", "rdf:type") == {Term("prov:Agent")}
+    assert values(facts, "lakeshore-records", "rdf:type") == {
+        Term("schema:Organization"), Term("mo:Label")
+    }
+
+
+def test_qualified_lengths_and_labels_go_to_their_editions() -> None:
+    """`44:10 (standard), 1:02:35 (deluxe)` makes two editions; an unqualified label goes to both."""
+    facts = facts_of(FIXTURE.read_text())
+    album = "neon-harbor-original-score"
+    standard, deluxe = f"release/{album}/standard", f"release/{album}/deluxe"
+    assert values(facts, album, "schema:albumRelease") == {Ref(standard), Ref(deluxe)}
+    assert values(facts, standard, "schema:duration") == {Lit("PT44M10S", "xsd:duration")}
+    assert values(facts, deluxe, "schema:duration") == {Lit("PT1H2M35S", "xsd:duration")}
+    assert values(facts, standard, "schema:recordLabel") == {Ref("tidewater-records")}
+    assert values(facts, deluxe, "schema:recordLabel") == {
+        Ref("tidewater-records"), Ref("lakeshore-records")
+    }
+
+
+def test_empty_result_is_unknown_and_never_an_award(drive_text: str) -> None:
+    """Ten nominations, every result dkg:ResultUnknown, and no schema:award anywhere."""
+    facts = facts_of(drive_text)
+    results = [f for f in facts if f.property == "dkg:result"]
+    assert len(results) == 10
+    assert {f.value for f in results} == {Term("dkg:ResultUnknown")}
+    assert not [f for f in facts if f.property == "schema:award"]
+
+
+def test_won_result_gives_schema_award() -> None:
+    """Only a row whose Result says Won makes schema:award on the nominee."""
+    facts = facts_of(FIXTURE.read_text())
+    assert values(facts, "ada-brightwater", "schema:award") == {
+        Lit("Harbor Film Critics Circle: Best Original Score")
+    }
+    assert values(facts, "low-tide-lights", "schema:award") == set()
+
+
+def test_nominee_is_what_the_row_names(drive_text: str) -> None:
+    """The song row nominates the song, performed by both artists the cell names."""
+    facts = facts_of(drive_text)
+    nominees = {f.value for f in facts if f.property == "dkg:nominee"}
+    assert nominees == {Ref("drive"), Ref("cliff-martinez"), Ref("a-real-hero")}
+    assert values(facts, "a-real-hero", "schema:byArtist") == {
+        Ref("college"), Ref("electric-youth")
+    }
+    assert values(facts, "a-real-hero", "rdf:type") == {Term("schema:MusicRecording")}
+
+
+def test_continuation_row_evidence_says_where_cells_came_from(drive_text: str) -> None:
+    """The last awards row's award and nominee were filled down from line 58, and say so."""
+    facts = facts_of(drive_text)
+    row59 = [f for f in facts if f.evidence.line == 59 and f.property == "dkg:award"]
+    assert row59 and all(f.evidence.filled_from == 58 for f in row59)
+    category = [f for f in facts if f.evidence.line == 59 and f.property == "dkg:category"]
+    assert category[0].value == Lit("Soundtrack Composer of the Year")
+    assert category[0].evidence.filled_from is None
+
+
+def test_chart_rows_have_kind_period_and_position(drive_text: str) -> None:
+    facts = facts_of(drive_text)
+    entries = {f.subject for f in facts if f.value == Term("dkg:ChartEntry")}
+    assert len(entries) == 5
+    irish = next(e for e in entries if "irish" in e)
+    assert values(facts, irish, "dkg:chartKind") == {Term("dkg:WeeklyChart")}
+    assert values(facts, irish, "dkg:periodStart") == {Lit("2011", "xsd:gYear")}
+    assert values(facts, irish, "dkg:periodEnd") == {Lit("2012", "xsd:gYear")}
+    assert values(facts, irish, "dkg:position") == {Lit("2", "xsd:positiveInteger")}
+
+
+def test_changing_a_table_value_changes_the_graph(drive_text: str) -> None:
+    """Edit the article's French chart position: the rebuilt graph says the new position."""
+    edited = drive_text.replace("| French Albums (SNEP) | 118 |", "| French Albums (SNEP) | 117 |")
+    graph = build(edited, article_source="a.txt", base=ID).graph
+    positions = {
+        o for s, o in graph.subject_objects(DKG.position) if "french-albums-snep" in str(s)
+    }
+    assert positions == {Literal("117", datatype=XSD.positiveInteger)}
+
+
+def test_changing_an_infobox_value_changes_the_graph(drive_text: str) -> None:
+    edited = drive_text.replace("- Length: 70:18", "- Length: 71:18")
+    graph = build(edited, article_source="a.txt", base=ID).graph
+    durations = set(graph.objects(None, SDO.duration))
+    assert durations == {Literal("PT1H11M18S", datatype=XSD.duration)}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("- Length: 70:18", "- Length: seventy", 9, "Length"),
+        ("- Released: September 19, 2011", "- Released: Septembre 19, 2011", 6, "not a date"),
+        ("- Producer: Cliff Martinez", "- Mixer: Cliff Martinez", 11, "unknown infobox field"),
+        ("| French Albums (SNEP) | 118 |", "| French Albums (SNEP) | — |", 46, "chart position"),
+        ("| June 3, 2012 |", "| June 31, 2012 |", 54, "not a date"),
+        ("| Satellite Awards | December 18, 2011 | Best Original Score | Cliff Martinez | |",
+         "| Satellite Awards | December 18, 2011 | Best Original Score | Cliff Martinez | Maybe |",
+         55, "unknown result"),
+    ],
+)
+def test_bad_values_name_the_line(
+    drive_text: str, old: str, new: str, line: int, message: str
+) -> None:
+    """A value the builders cannot read is `file:line: what is wrong`."""
+    assert old in drive_text
+    with pytest.raises(SourceError) as info:
+        build(drive_text.replace(old, new), article_source="a.txt", base=ID)
+    assert str(info.value).startswith(f"a.txt:{line}: ")
+    assert message in str(info.value)
+
+
+def test_refinements_merge_and_contradictions_are_kept() -> None:
+    """June 2012 + June 21, 2012 -> one precise date; 1 and 4 for one position -> a conflict."""
+    ev1, ev2 = Evidence(1, "in June 2012"), Evidence(2, "on June 21, 2012")
+    facts, conflicts = reconcile(
+        [
+            Fact("r", "schema:datePublished", Lit("2012-06", "xsd:gYearMonth"), ev1),
+            Fact("r", "schema:datePublished", Lit("2012-06-21", "xsd:date"), ev2),
+            Fact("c", "dkg:position", Lit("1", "xsd:positiveInteger"), ev1),
+            Fact("c", "dkg:position", Lit("4", "xsd:positiveInteger"), ev2),
+        ]
+    )
+    dates = [f for f in facts if f.property == "schema:datePublished"]
+    assert {f.value for f in dates} == {Lit("2012-06-21", "xsd:date")}
+    assert {f.evidence for f in dates} == {ev1, ev2}
+    assert len(conflicts) == 1 and conflicts[0].subject == "c"
+    assert {f.value for f in conflicts[0].facts} == {
+        Lit("1", "xsd:positiveInteger"), Lit("4", "xsd:positiveInteger")
+    }
+
+
+def test_every_fact_in_the_graph_has_evidence(drive_build) -> None:
+    """Each triple about a described thing is reified by an evidence node with a quote and line."""
+    g = drive_build.graph
+    evidence = set(g.subjects(RDF.type, DKG.Evidence))
+    conflicts = set(g.subjects(RDF.type, DKG.Conflict))
+    article = URIRef(ID + drive_build.source.key)
+    stated = {
+        (g.value(e, RDF.subject), g.value(e, RDF.predicate), g.value(e, RDF.object))
+        for e in evidence
+    }
+    missing = [
+        t for t in g
+        if t[0] not in evidence and t[0] not in conflicts and t[0] != article and t not in stated
+    ]
+    assert missing == []
+    for e in evidence:
+        assert str(g.value(e, URIRef("http://www.w3.org/ns/prov#value")))
+        assert g.value(e, DKG.line) is not None
