@@ -15,4 +15,6 @@ fi
 bash scripts/setup.sh test
 # Every external tool is required here: a test that cannot find one fails instead of skipping.
 export DRIVEKG_REQUIRE_TOOLS=1
+.venv/bin/ruff check src tests
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -46,10 +46,20 @@ def test_infobox_values_are_typed(drive_text: str) -> None:
 
 def test_genres_lose_duplicate_spellings(drive_text: str) -> None:
     """'Electronic music' and 'electronic' are one genre; the first spelling is kept."""
-    genres = {v.lexical for v in values(facts_of(drive_text), "drive-original-motion-picture-soundtrack", "schema:genre")}
+    genres = {
+        v.lexical
+        for v in values(
+            facts_of(drive_text), "drive-original-motion-picture-soundtrack", "schema:genre"
+        )
+    }
     assert genres == {
-        "Film soundtrack", "synthwave", "Electronic music", "Ambient music", "ambience",
-        "atmospheric music", "retro",
+        "Film soundtrack",
+        "synthwave",
+        "Electronic music",
+        "Ambient music",
+        "ambience",
+        "atmospheric music",
+        "retro",
     }
 
 
@@ -58,12 +68,13 @@ def test_undeclared_names_are_agents_not_guesses(drive_text: str) -> None:
     facts = facts_of(drive_text)
     assert values(facts, "cliff-martinez", "rdf:type") == {Term("prov:Agent")}
     assert values(facts, "lakeshore-records", "rdf:type") == {
-        Term("schema:Organization"), Term("mo:Label")
+        Term("schema:Organization"),
+        Term("mo:Label"),
     }
 
 
 def test_qualified_lengths_and_labels_go_to_their_editions() -> None:
-    """`44:10 (standard), 1:02:35 (deluxe)` makes two editions; an unqualified label goes to both."""
+    """`44:10 (standard), 1:02:35 (deluxe)`: two editions; an unqualified label goes to both."""
     facts = facts_of(FIXTURE.read_text())
     album = "neon-harbor-original-score"
     standard, deluxe = f"release/{album}/standard", f"release/{album}/deluxe"
@@ -72,7 +83,8 @@ def test_qualified_lengths_and_labels_go_to_their_editions() -> None:
     assert values(facts, deluxe, "schema:duration") == {Lit("PT1H2M35S", "xsd:duration")}
     assert values(facts, standard, "schema:recordLabel") == {Ref("tidewater-records")}
     assert values(facts, deluxe, "schema:recordLabel") == {
-        Ref("tidewater-records"), Ref("lakeshore-records")
+        Ref("tidewater-records"),
+        Ref("lakeshore-records"),
     }
 
 
@@ -100,7 +112,8 @@ def test_nominee_is_what_the_row_names(drive_text: str) -> None:
     nominees = {f.value for f in facts if f.property == "dkg:nominee"}
     assert nominees == {Ref("drive"), Ref("cliff-martinez"), Ref("a-real-hero")}
     assert values(facts, "a-real-hero", "schema:byArtist") == {
-        Ref("college"), Ref("electric-youth")
+        Ref("college"),
+        Ref("electric-youth"),
     }
     assert values(facts, "a-real-hero", "rdf:type") == {Term("schema:MusicRecording")}
 
@@ -151,9 +164,12 @@ def test_changing_an_infobox_value_changes_the_graph(drive_text: str) -> None:
         ("- Producer: Cliff Martinez", "- Mixer: Cliff Martinez", 11, "unknown infobox field"),
         ("| French Albums (SNEP) | 118 |", "| French Albums (SNEP) | — |", 46, "chart position"),
         ("| June 3, 2012 |", "| June 31, 2012 |", 54, "not a date"),
-        ("| Satellite Awards | December 18, 2011 | Best Original Score | Cliff Martinez | |",
-         "| Satellite Awards | December 18, 2011 | Best Original Score | Cliff Martinez | Maybe |",
-         55, "unknown result"),
+        (
+            "| December 18, 2011 | Best Original Score | Cliff Martinez | |",
+            "| December 18, 2011 | Best Original Score | Cliff Martinez | Maybe |",
+            55,
+            "unknown result",
+        ),
     ],
 )
 def test_bad_values_name_the_line(
@@ -183,7 +199,8 @@ def test_refinements_merge_and_contradictions_are_kept() -> None:
     assert {f.evidence for f in dates} == {ev1, ev2}
     assert len(conflicts) == 1 and conflicts[0].subject == "c"
     assert {f.value for f in conflicts[0].facts} == {
-        Lit("1", "xsd:positiveInteger"), Lit("4", "xsd:positiveInteger")
+        Lit("1", "xsd:positiveInteger"),
+        Lit("4", "xsd:positiveInteger"),
     }
 
 
@@ -198,7 +215,8 @@ def test_every_fact_in_the_graph_has_evidence(drive_build) -> None:
         for e in evidence
     }
     missing = [
-        t for t in g
+        t
+        for t in g
         if t[0] not in evidence and t[0] not in conflicts and t[0] != article and t not in stated
     ]
     assert missing == []

@@ -1,4 +1,4 @@
-"""Where the article states one thing twice: refinements merge, contradictions are kept and reported.
+"""When the article states one thing twice: refinements merge, contradictions are reported.
 
 For a property that can have only one value per subject (``FUNCTIONAL``), two statements either
 agree, one refines the other (``June 2012`` and ``June 21, 2012``: the precise value is kept and

@@ -7,9 +7,20 @@ from datetime import datetime
 
 from .records import Lit
 
-_MONTHS = (
-    "January February March April May June July August September October November December".split()
-)
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def parse_date(text: str) -> Lit:
@@ -23,10 +34,10 @@ def parse_date(text: str) -> Lit:
             return Lit(datetime.strptime(text, fmt).date().isoformat(), "xsd:date")
         except ValueError:
             pass
-    if match := re.fullmatch(r"(?P<month>[A-Z][a-z]+) (?P<year>\d{4})", text):
-        if match["month"] in _MONTHS:
-            month = _MONTHS.index(match["month"]) + 1
-            return Lit(f"{match['year']}-{month:02d}", "xsd:gYearMonth")
+    match = re.fullmatch(r"(?P<month>[A-Z][a-z]+) (?P<year>\d{4})", text)
+    if match and match["month"] in _MONTHS:
+        month = _MONTHS.index(match["month"]) + 1
+        return Lit(f"{match['year']}-{month:02d}", "xsd:gYearMonth")
     if re.fullmatch(r"\d{4}-\d{2}", text):
         return Lit(text, "xsd:gYearMonth")
     if re.fullmatch(r"\d{4}", text):

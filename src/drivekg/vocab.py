@@ -74,6 +74,7 @@ class DKG(DefinedNamespace):
     formerComposer: URIRef  # hired to score a film, then replaced
     usedIn: URIRef  # a recording used in a film or broadcast
     highlightedTrack: URIRef  # a track a review singles out
+    marketedBy: URIRef  # who marketed an edition ("a vinyl edition ..., marketed by Mondo")
 
     # evidence and conflicts
     line: URIRef  # line number in the article
@@ -84,17 +85,20 @@ class DKG(DefinedNamespace):
 
 
 PREFIXES: dict[str, Namespace] = {
-    "schema": Namespace(str(SDO)),
-    "dkg": Namespace(str(DKG)),
-    "mo": MO,
-    "prov": PROV,
-    "oa": OA,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "skos": SKOS,
-    "xsd": XSD,
-    "wdt": WD,
+    prefix: Namespace(str(ns))
+    for prefix, ns in {
+        "schema": SDO,
+        "dkg": DKG,
+        "mo": MO,
+        "prov": PROV,
+        "oa": OA,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "owl": OWL,
+        "skos": SKOS,
+        "xsd": XSD,
+        "wdt": WD,
+    }.items()
 }
 
 

@@ -46,9 +46,17 @@ def build_infobox(article: Article, names: Names) -> tuple[str | None, list[Fact
     facts = [*typed(album, ALBUM_TYPES, name_evidence)]
     facts.append(Fact(album, "schema:name", Lit(infobox.name), name_evidence))
 
-    editions = sorted(
-        {q for f in infobox.fields if f.key in EDITION_FIELDS for _, q in split_items(f.value) if q}
-    )
+    editions: list[str | None] = [
+        *sorted(
+            {
+                q
+                for f in infobox.fields
+                if f.key in EDITION_FIELDS
+                for _, q in split_items(f.value)
+                if q
+            }
+        )
+    ]
     builder = _Fields(article.source, album, names, editions or [None], facts)
     for field in infobox.fields:
         handler = builder.handlers.get(field.key)

@@ -44,7 +44,8 @@ def build_tables(article: Article, names: Names, item: str | None) -> list[Fact]
         else:
             raise SourceError(
                 f"cannot tell what this table holds (header {table.header_text!r}); "
-                "expected a chart table (Chart …, Peak position) or an awards table (Award … Result)",
+                "expected a chart table (Chart …, Peak position) "
+                "or an awards table (Award … Result)",
                 source=article.source,
                 line=table.header_line,
             )
