@@ -33,7 +33,14 @@ def test_reads_title_infobox_sections_and_tables(drive_article):
     assert article.infobox is not None
     assert article.infobox.name == "Drive (Original Motion Picture Soundtrack)"
     assert [f.key for f in article.infobox.fields] == [
-        "Type", "Artist", "Released", "Recorded", "Genre", "Length", "Label", "Producer",
+        "Type",
+        "Artist",
+        "Released",
+        "Recorded",
+        "Genre",
+        "Length",
+        "Label",
+        "Producer",
     ]
     assert {p.section for p in article.paragraphs} == {"", "Development", "Reception"}
     assert [len(t.rows) for t in article.tables] == [1, 4, 10]
@@ -87,7 +94,7 @@ def test_continuation_row_is_marked_and_filled_down():
 
 
 def test_drive_awards_last_row_is_a_category_of_the_row_above(drive_article):
-    """"Soundtrack Composer of the Year" is the World Soundtrack Academy's second category."""
+    """ "Soundtrack Composer of the Year" is the World Soundtrack Academy's second category."""
     rows = fill_down(drive_article.tables[2], ("Category", "Result"), source="x")
     last = rows[-1]
     assert last.cells["Award"] == "World Soundtrack Academy"

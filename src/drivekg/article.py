@@ -124,7 +124,9 @@ class _Parser:
             if not match or not match["value"].strip():
                 raise self.error(f"infobox line is not '- Key: value': {raw.strip()!r}")
             fields.append(
-                InfoboxField(match["key"].strip(), match["value"].strip(), self.pos + 1, raw.strip())
+                InfoboxField(
+                    match["key"].strip(), match["value"].strip(), self.pos + 1, raw.strip()
+                )
             )
             self.pos += 1
         seen: dict[str, int] = {}
@@ -199,7 +201,7 @@ def _mark_continuations(rows: Sequence[Row]) -> Iterable[Row]:
     previous: Row | None = None
     for row in rows:
         filled = sum(1 for cell in row.cells if cell)
-        if previous is not None and 0 < filled and 2 * filled < sum(1 for c in previous.cells if c):
+        if previous is not None and filled > 0 and 2 * filled < sum(1 for c in previous.cells if c):
             row = Row(row.line, row.text, row.cells, continues=previous.line)
         yield row
         previous = row if row.continues is None else previous

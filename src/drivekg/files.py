@@ -29,9 +29,9 @@ def _write(path: Path, data: bytes) -> None:
 def write_tree(out_dir: Path, files: Mapping[str, bytes]) -> None:
     """Make ``out_dir`` hold exactly ``files`` (relative path -> bytes)."""
     out_dir = out_dir.resolve()
-    if out_dir.exists() and (not out_dir.is_dir() or (
-        any(out_dir.iterdir()) and not (out_dir / MARKER).exists()
-    )):
+    if out_dir.exists() and (
+        not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())
+    ):
         raise OutputError(
             f"refusing to replace {out_dir}: it is not empty and holds no {MARKER}, "
             "so it does not look like a drivekg output directory"

@@ -18,7 +18,7 @@ def curie(iri: object) -> str:
     text = str(iri)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
         if text.startswith(str(ns)):
-            return f"{prefix}:{text[len(str(ns)):]}"
+            return f"{prefix}:{text[len(str(ns)) :]}"
     return f"<{text}>"
 
 
@@ -56,20 +56,18 @@ def render_report(build: Build, validation: Validation) -> str:
         "What the article leaves open is stated as unknown, never guessed.",
         "",
     ]
-    unknown_results = sorted(
-        str(s)[len(base):] for s in g.subjects(DKG.result, DKG.ResultUnknown)
-    )
+    unknown_results = sorted(str(s)[len(base) :] for s in g.subjects(DKG.result, DKG.ResultUnknown))
     lines.append(f"- nominations whose result the article does not give: {len(unknown_results)}")
     lines += [f"  - `{key}`" for key in unknown_results]
     no_kind = sorted(
-        str(s)[len(base):]
+        str(s)[len(base) :]
         for s in g.subjects(RDF.type, DKG.ChartEntry)
         if (s, DKG.chartKind, None) not in g
     )
     lines.append(f"- chart entries whose kind (weekly or year-end) is not stated: {len(no_kind)}")
     lines += [f"  - `{key}`" for key in no_kind]
     no_period = sorted(
-        str(s)[len(base):]
+        str(s)[len(base) :]
         for s in g.subjects(RDF.type, DKG.ChartEntry)
         if (s, DKG.periodStart, None) not in g
     )
@@ -82,7 +80,7 @@ def render_report(build: Build, validation: Validation) -> str:
         lines.append(f"- `{conflict.subject}` `{conflict.property}`:")
         for fact in conflict.facts:
             value = getattr(fact.value, "lexical", None) or getattr(fact.value, "key", "")
-            lines.append(f"  - {value} — line {fact.evidence.line}: \"{fact.evidence.text}\"")
+            lines.append(f'  - {value} — line {fact.evidence.line}: "{fact.evidence.text}"')
     lines += ["", "## Validation", ""]
     if validation.conforms:
         lines.append("The graph conforms to the SHACL shapes in `shapes/`.")
