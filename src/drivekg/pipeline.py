@@ -21,7 +21,9 @@ from .iris import slug
 from .records import Article, Conflict, Fact, SourceInfo
 from .report import render_report
 from .serialize import context, dumps_json, serialize
+from .site import render_site
 from .validate import Validation, validate
+from .void import render_void
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def _dumps(b: Build, v: Validation) -> dict[str, bytes]:
     }
 
 
-RENDERERS: list[Renderer] = [_dumps]
+RENDERERS: list[Renderer] = [_dumps, render_void, render_site]
 
 
 def render(b: Build) -> tuple[Validation, dict[str, bytes]]:
