@@ -13,16 +13,12 @@ from collections.abc import Sequence
 from importlib.resources import files as package_files
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.util import guess_format
-
 from . import __version__
 from .errors import DriveKGError
-from .files import read_text, write_tree
+from .files import read_text
 from .iris import DEFAULT_BASE, check_base
-from .pipeline import build, render
-from .report import class_counts
-from .validate import validate
+
+# Each command imports what it needs when it runs: `drivekg query` should not pay for pySHACL.
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -47,6 +43,10 @@ def claims_beside(article: Path) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .files import write_tree
+    from .pipeline import build, render
+    from .report import class_counts
+
     started = time.perf_counter()
     article_path = Path(args.article) if args.article else default_article()
     claims_path: Path | None = Path(args.claims) if args.claims else claims_beside(article_path)
@@ -86,7 +86,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if validation.conforms:
         print("  conforms to the SHACL shapes")
         return EXIT_OK
-    print(f"  DOES NOT CONFORM: {len(validation.violations)} violation(s); see {args.out}/report.md")
+    violations = len(validation.violations)
+    print(f"  DOES NOT CONFORM: {violations} violation(s); see {args.out}/report.md")
     return EXIT_NONCONFORMING
 
 
@@ -94,6 +95,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+    from rdflib.util import guess_format
+
+    from .validate import validate
+
     worst = EXIT_OK
     for name in args.files:
         graph = Graph()
@@ -273,7 +279,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"drivekg {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="build the graph, its validation report and site into a directory")
+    b = sub.add_parser("build", help="build the graph, its report and its site into a directory")
     b.add_argument("article", nargs="?", help="article text (default: the bundled Drive article)")
     b.add_argument("--claims", help="claims file (default: ARTICLE's .claims.toml, when present)")
     b.add_argument("--no-claims", action="store_true", help="build from infobox and tables only")
