@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from importlib.resources import files as package_files
@@ -82,7 +83,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"  {len(g)} triples, {len(result.facts)} facts with evidence, "
         f"{len(result.conflicts)} conflict(s), {time.perf_counter() - started:.1f} s"
     )
-    print("  " + ", ".join(f"{name} {count}" for name, count in class_counts(result)))
+    counts = ", ".join(f"{name}\N{NO-BREAK SPACE}{count}" for name, count in class_counts(result))
+    wrapped = textwrap.fill(counts, width=96, initial_indent="  ", subsequent_indent="    ")
+    print(wrapped.replace("\N{NO-BREAK SPACE}", " "))
     if validation.conforms:
         print("  conforms to the SHACL shapes")
         return EXIT_OK
