@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import subprocess
 import sys
@@ -169,3 +170,23 @@ def test_module_entry_point_runs() -> None:
         [sys.executable, "-m", "drivekg", "--help"], capture_output=True, text=True, check=True
     )
     assert "build" in result.stdout
+
+
+def test_validate_never_fetches_a_remote_context(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSON-LD file naming a remote @context is refused before any connection is made."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        doc = tmp_path / "remote.jsonld"
+        context = f"http://127.0.0.1:{port}/ctx.jsonld"
+        doc.write_text(json.dumps({"@context": context, "@id": "http://example.org/a", "name": "x"}))
+        assert main(["validate", str(doc)]) == 2
+        assert "refusing to fetch" in capsys.readouterr().err
+        with pytest.raises(TimeoutError):
+            listener.accept()

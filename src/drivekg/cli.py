@@ -101,15 +101,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from rdflib import Graph
     from rdflib.util import guess_format
 
+    from .offline import NetworkRefused, no_network
     from .validate import validate
 
     worst = EXIT_OK
     for name in args.files:
         graph = Graph()
         try:
-            graph.parse(name, format=guess_format(name) or "turtle")
+            with no_network():
+                graph.parse(name, format=guess_format(name) or "turtle")
         except FileNotFoundError:
             return fail(f"{name}: no such file")
+        except NetworkRefused as exc:
+            return fail(f"{name}: {exc}")
         except Exception as exc:  # rdflib raises many kinds; the message is what matters
             return fail(f"{name}: cannot be read as RDF: {exc}")
         result = validate(graph)

@@ -56,23 +56,21 @@ def render_report(build: Build, validation: Validation) -> str:
         "What the article leaves open is stated as unknown, never guessed.",
         "",
     ]
-    unknown_results = sorted(str(s)[len(base) :] for s in g.subjects(DKG.result, DKG.ResultUnknown))
-    lines.append(f"- nominations whose result the article does not give: {len(unknown_results)}")
-    lines += [f"  - `{key}`" for key in unknown_results]
-    no_kind = sorted(
-        str(s)[len(base) :]
-        for s in g.subjects(RDF.type, DKG.ChartEntry)
-        if (s, DKG.chartKind, None) not in g
-    )
-    lines.append(f"- chart entries whose kind (weekly or year-end) is not stated: {len(no_kind)}")
-    lines += [f"  - `{key}`" for key in no_kind]
-    no_period = sorted(
-        str(s)[len(base) :]
-        for s in g.subjects(RDF.type, DKG.ChartEntry)
-        if (s, DKG.periodStart, None) not in g
-    )
-    lines.append(f"- chart entries whose period is not stated: {len(no_period)}")
-    lines += [f"  - `{key}`" for key in no_period]
+    entries = set(g.subjects(RDF.type, DKG.ChartEntry))
+    unknowns = {
+        "nominations whose result the article does not give": set(
+            g.subjects(DKG.result, DKG.ResultUnknown)
+        ),
+        "chart entries whose kind (weekly or year-end) is not stated": {
+            s for s in entries if (s, DKG.chartKind, None) not in g
+        },
+        "chart entries whose period is not stated": {
+            s for s in entries if (s, DKG.periodStart, None) not in g
+        },
+    }
+    for what, nodes in unknowns.items():
+        lines.append(f"- {what}: {len(nodes)}")
+        lines += sorted(f"  - `{str(node)[len(base) :]}`" for node in nodes)
     lines += ["", "## Conflicts", ""]
     if not build.conflicts:
         lines.append("None: the article never states one thing in two incompatible ways.")
