@@ -185,7 +185,7 @@ def test_validate_never_fetches_a_remote_context(
         port = listener.getsockname()[1]
         doc = tmp_path / "remote.jsonld"
         context = f"http://127.0.0.1:{port}/ctx.jsonld"
-        doc.write_text(json.dumps({"@context": context, "@id": "http://example.org/a", "name": "x"}))
+        doc.write_text(json.dumps({"@context": context, "@id": "urn:x:a", "name": "x"}))
         assert main(["validate", str(doc)]) == 2
         assert "refusing to fetch" in capsys.readouterr().err
         with pytest.raises(TimeoutError):
