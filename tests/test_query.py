@@ -620,7 +620,7 @@ REFUSED_UPDATES = [
 @pytest.mark.parametrize("query", REFUSED_REMOTE)
 def test_remote_data_is_refused(query: str) -> None:
     """SERVICE, FROM and FROM NAMED are found anywhere in the query, and refused."""
-    with pytest.raises(QueryError, match=r"remote data .*--allow-remote"):
+    with pytest.raises(QueryError, match=r"remote data .*local graph"):
         guard(query)
 
 

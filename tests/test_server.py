@@ -131,8 +131,10 @@ def test_format_parameter_overrides_accept(client: httpx.Client) -> None:
 
 def test_not_acceptable(client: httpx.Client) -> None:
     """An Accept the server cannot meet is 406 with the error body listing what it can give."""
-    error = assert_error(client.get("/id/drive-soundtrack", headers={"Accept": "image/png"}), 406)
+    response = client.get("/id/drive-soundtrack", headers={"Accept": "image/png"})
+    error = assert_error(response, 406)
     assert "text/turtle" in str(error["detail"])
+    assert "Accept" in response.headers["vary"]  # the answer depends on Accept
 
 
 def test_etag_and_304(client: httpx.Client) -> None:

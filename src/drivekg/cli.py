@@ -155,6 +155,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     from pyoxigraph import QueryBoolean, QuerySolutions
 
+    from .errors import QueryError
     from .query import bundled, for_subject, render_table, resolve_subject
     from .store import execute, open_store, serialize_results
 
@@ -169,7 +170,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         store = open_store(Path(args.out))
         if args.subject is not None:
             text = for_subject(text, resolve_subject(store, args.subject))
-        results = execute(store, text, allow_remote=args.allow_remote)
+        try:
+            results = execute(store, text, allow_remote=args.allow_remote)
+        except QueryError as exc:
+            if "remote data" in str(exc):
+                raise QueryError(f"{exc} (--allow-remote permits it)") from exc
+            raise
         fmt = args.format
         tty = sys.stdout.isatty()
         if isinstance(results, QuerySolutions) and (fmt == "table" or (fmt is None and tty)):

@@ -119,7 +119,8 @@ def _choose(request: Request, offers: Mapping[str, str]) -> str | None:
 def _not_acceptable(offers: Mapping[str, str]) -> JSONResponse:
     available = ", ".join(dict.fromkeys(offers))
     return problem(406, f"available media types: {available} (or ?format= "
-                        f"{', '.join(dict.fromkeys(offers.values()))})")
+                        f"{', '.join(dict.fromkeys(offers.values()))})",
+                   headers={"Vary": "Accept"})
 
 
 # --------------------------------------------------------------------------- endpoints
@@ -236,7 +237,8 @@ class Endpoints:
                             request.headers.get("accept"))
         if not any(media.values()):
             offered = sorted({m for offers in SPARQL_OFFERS.values() for m in offers})
-            return problem(406, f"available media types: {', '.join(offered)}")
+            return problem(406, f"available media types: {', '.join(offered)}",
+                           headers={"Vary": "Accept"})
         if self.pool is None:
             self.pool = self._new_pool()
         try:

@@ -216,7 +216,7 @@ def guard(query: str, *, allow_remote: bool = False) -> str:
     if info.remote and not allow_remote:
         raise QueryError(
             f"refused: the query asks for remote data ({', '.join(info.remote)}); "
-            "drivekg queries only the local graph unless remote access is allowed (--allow-remote)"
+            "drivekg queries only the local graph"
         )
     return info.form
 
