@@ -248,3 +248,19 @@ EVIL_ARTICLE = f"""= Evil (score) =
 
 {EVIL_NAME} is an album written as a test fixture.
 """
+
+
+def test_filled_down_cells_say_so(out: Path) -> None:
+    """The awards table's continuation row: values taken from line 58 say they were filled down."""
+    doc = page(
+        out,
+        "id/nomination/world-soundtrack-academy/2012-10-20/soundtrack-composer-of-the-year/"
+        "cliff-martinez.html",
+    )
+    footers = {
+        row.findtext(".//th") or row.findtext(".//td"): " ".join(row.xpath(".//footer//text()"))
+        for row in doc.xpath("//tr[.//footer]")
+    }
+    assert "continues line 58" in footers["award"]
+    assert "continues line 58" in footers["nominee"]
+    assert "continues line 58" not in footers["category"]  # the row's own cell

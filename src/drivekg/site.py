@@ -80,6 +80,7 @@ class Value:
 class Quote:
     text: str
     line: int | None
+    filled_from: int | None = None  # a collapsed-rowspan row: its value came from this line
 
 
 @dataclass
@@ -125,8 +126,10 @@ class SiteBuilder:
         found = []
         for ev in self.evidence.get(triple, []):
             line = self.graph.value(ev, DKG.line)
+            filled = self.graph.value(ev, DKG.filledDownFrom)
             found.append(Quote(str(self.graph.value(ev, PROV.value) or ""),
-                               int(str(line)) if line is not None else None))
+                               int(str(line)) if line is not None else None,
+                               int(str(filled)) if filled is not None else None))
         return sorted(set(found), key=lambda q: (q.line or 0, q.text))
 
     def value(self, node: Node, page: str) -> Value:
