@@ -12,9 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from drivekg.article import parse_article
 from drivekg.claims import load_claims
@@ -25,52 +25,44 @@ from drivekg.pipeline import RENDERERS, build
 from drivekg.validate import validate
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
 def main(runs: int) -> None:
     article_path = default_article()
     text = article_path.read_text()
     claims = claims_beside(article_path).read_text()
     stages: dict[str, list[float]] = {}
 
-    def record(name: str, seconds: float) -> None:
-        stages.setdefault(name, []).append(seconds)
+    @contextmanager
+    def clock(name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        stages.setdefault(name, []).append(time.perf_counter() - start)
 
     for _ in range(runs):
-        t, article = timed(lambda: parse_article(text, "a.txt"))
-        record("parse article", t)
-        t, _ = timed(lambda: load_claims(claims, source="c.toml", article=article))
-        record("load + check claims", t)
-        t, b = timed(
-            lambda: build(text, article_source="a.txt", claims_text=claims, base=DEFAULT_BASE)
-        )
-        record("build graph (all of the above + builders)", t)
-        t, v = timed(lambda: validate(b.graph))
-        record("SHACL validation", t)
+        with clock("parse article"):
+            article = parse_article(text, "a.txt")
+        with clock("load + check claims"):
+            load_claims(claims, source="c.toml", article=article)
+        with clock("build graph (all of the above + builders)"):
+            b = build(text, article_source="a.txt", claims_text=claims, base=DEFAULT_BASE)
+        with clock("SHACL validation"):
+            v = validate(b.graph)
         outputs: dict[str, bytes] = {}
         for renderer in RENDERERS:
-            t, files = timed(lambda renderer=renderer: renderer(b, v))
-            record(f"render {getattr(renderer, '__name__', renderer)}", t)
-            outputs.update(files)
-        with tempfile.TemporaryDirectory() as tmp:
-            t, _ = timed(lambda: write_tree(Path(tmp) / "out", outputs))
-        record(f"write {len(outputs)} files", t)
+            with clock(f"render {getattr(renderer, '__name__', renderer)}"):
+                outputs.update(renderer(b, v))
+        with tempfile.TemporaryDirectory() as tmp, clock("write the output tree"):
+            write_tree(Path(tmp) / "out", outputs)
 
     with tempfile.TemporaryDirectory() as tmp:
         whole = []
         for _ in range(max(1, runs // 2)):
-            t, _ = timed(
-                lambda: subprocess.run(
-                    [sys.executable, "-m", "drivekg", "build", "--out", f"{tmp}/out"],
-                    check=True,
-                    capture_output=True,
-                )
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "drivekg", "build", "--out", f"{tmp}/out"],
+                check=True,
+                capture_output=True,
             )
-            whole.append(t)
+            whole.append(time.perf_counter() - start)
 
     print(f"drivekg build, median of {runs} runs ({len(b.graph)} triples)")
     print(f"{'stage':<45} {'seconds':>8}")

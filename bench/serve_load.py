@@ -5,6 +5,9 @@ requests (entity IRIs with content negotiation, and SPARQL queries) from --concu
 (httpx, asyncio), stops after --max-seconds at the latest, stops the server, and prints
 requests/s and latency percentiles, overall and per kind of request. Loopback only.
 
+Baseline: the same SPARQL requests against Oxigraph's own server (`oxigraph serve-read-only`,
+from the `oxigraph` package) holding the same graph.nt — what a user would run without drivekg.
+
     .venv/bin/python bench/serve_load.py [--out out] [--requests 2000] [--concurrency 8]
 """
 
@@ -14,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -22,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -108,6 +113,69 @@ def report(latencies: dict[str, list[float]], failures: dict[str, int], elapsed:
         print("non-200 answers:", dict(failures))
 
 
+PREFIXES = (
+    "PREFIX schema: <https://schema.org/>\n"
+)
+
+
+@contextlib.contextmanager
+def running(command: list[str], probe: str) -> Iterator[None]:
+    """Start a server, wait until ``probe`` answers 200, stop it afterwards."""
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if server.poll() is not None:
+                    log.seek(0)
+                    raise SystemExit(f"{command[0]} exited:\n{log.read().decode()}")
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(probe, timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{command[0]} did not answer within 60 s")
+                time.sleep(0.1)
+            yield
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def oxigraph_baseline(out: Path, count: int, concurrency: int, max_seconds: float) -> None:
+    """The SPARQL part of the plan, sent to `oxigraph serve-read-only` over the same graph."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if binary is None:
+        print("\nbaseline skipped: no `oxigraph` server installed (pip install oxigraph)")
+        return
+    sparql = []
+    for i in range(count):
+        if i % 10 >= 6:
+            name = list(QUERIES)[i % len(QUERIES)]
+            query = httpx.QueryParams({"query": PREFIXES + QUERIES[name]})
+            sparql.append((name, f"/query?{query}", {"Accept": "application/sparql-results+json"
+                                                      if "CONSTRUCT" not in QUERIES[name]
+                                                      else "text/turtle"}))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as location:
+        subprocess.run([binary, "load", "--location", location, "--file",
+                        str(out / "graph.nt")], check=True, capture_output=True)
+        with running([binary, "serve-read-only", "--location", location, "--bind",
+                      f"127.0.0.1:{port}"], f"{url}/query?query=ASK%7B%7D"):
+            asyncio.run(run(url, sparql[:concurrency * 5], concurrency, 30))  # warm up
+            latencies, failures, elapsed = asyncio.run(run(url, sparql, concurrency, max_seconds))
+    print("\nbaseline: the same SPARQL requests to `oxigraph serve-read-only`")
+    report(latencies, failures, elapsed, concurrency)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="out", help="a build's output directory (default: out)")
@@ -121,36 +189,15 @@ def main() -> int:
     requests = plan(Path(args.out), count)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "drivekg", "serve", "--out", args.out, "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning", "--workers", str(args.workers)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if server.poll() is not None:
-                    log.seek(0)
-                    raise SystemExit(f"drivekg serve exited:\n{log.read().decode()}")
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{url}/.well-known/void", timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise SystemExit("drivekg serve did not answer within 60 s")
-                time.sleep(0.1)
-            asyncio.run(run(url, requests[:concurrency * 5], concurrency, 30))  # warm up
-            latencies, failures, elapsed = asyncio.run(
-                run(url, requests, concurrency, args.max_seconds))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    command = [sys.executable, "-m", "drivekg", "serve", "--out", args.out, "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning", "--workers", str(args.workers)]
+    with running(command, f"{url}/.well-known/void"):
+        asyncio.run(run(url, requests[:concurrency * 5], concurrency, 30))  # warm up
+        latencies, failures, elapsed = asyncio.run(
+            run(url, requests, concurrency, args.max_seconds))
+    print("drivekg serve")
     report(latencies, failures, elapsed, concurrency)
+    oxigraph_baseline(Path(args.out), count, concurrency, args.max_seconds)
     return 1 if failures else 0
 
 
