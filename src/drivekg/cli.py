@@ -58,10 +58,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc))
     try:
-        article_text = read_text(article_path)
-        claims_text = read_text(claims_path) if claims_path else None
+        article_text = read_text(article_path, shown=shown(article_path))
+        claims_text = read_text(claims_path, shown=shown(claims_path)) if claims_path else None
     except OSError as exc:
         return fail(f"{exc.filename}: {exc.strerror}")
+    except DriveKGError as exc:
+        return fail(str(exc))
     try:
         result = build(
             article_text,

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, SourceError
 
 MARKER = "graph.ttl"  # a directory holding this is a drivekg output directory
 
@@ -82,5 +82,13 @@ def write_file(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+def read_text(path: Path, *, shown: str | None = None) -> str:
+    """A UTF-8 text file; bytes that are not UTF-8 are a ``SourceError`` naming their line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})", source=shown or str(path), line=line
+        ) from exc
