@@ -190,3 +190,23 @@ def test_validate_never_fetches_a_remote_context(
         assert "refusing to fetch" in capsys.readouterr().err
         with pytest.raises(TimeoutError):
             listener.accept()
+
+
+def test_nonconforming_build_writes_its_report_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A graph that breaks a shape is still written (so its report can be read), exit code 1."""
+    claims = tmp_path / "claims.toml"
+    claims.write_text(
+        "[[claim]]\n"
+        'subject = "neon-harbor-original-score"\n'
+        'property = "schema:isBasedOn"\n'
+        'object = "tidewater-records"\n'  # a record label is no film
+        "quote = 'is the score album of a fictional 2019 film'\n"
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(FIXTURE), "--claims", str(claims), "--out", str(out)]) == 1
+    assert "DOES NOT CONFORM" in capsys.readouterr().out
+    report = (out / "report.md").read_text()
+    assert "DOES NOT CONFORM" in report and "isBasedOn" in report
+    assert (out / "validation.ttl").exists()
