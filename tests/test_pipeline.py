@@ -18,7 +18,7 @@ from drivekg.iris import DEFAULT_BASE
 from drivekg.pipeline import build, render
 from drivekg.vocab import RDF, SDO
 
-from .conftest import ARTICLE, DATA, ROOT
+from .conftest import ARTICLE, CLAIMS, DATA, ROOT
 
 FIXTURE = DATA / "articles" / "neon-harbor.txt"
 OUTPUTS = {"graph.ttl", "graph.jsonld", "context.jsonld", "graph.nt", "validation.ttl", "report.md"}
@@ -210,3 +210,20 @@ def test_nonconforming_build_writes_its_report_and_exits_1(
     report = (out / "report.md").read_text()
     assert "DOES NOT CONFORM" in report and "isBasedOn" in report
     assert (out / "validation.ttl").exists()
+
+
+def test_editing_a_quoted_sentence_fails_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Change a sentence a claim quotes: the build stops at that claim's line, out/ untouched."""
+    article = tmp_path / "drive.txt"
+    article.write_text(ARTICLE.read_text().replace("topped iTunes charts", "led iTunes charts"))
+    claims_text = CLAIMS.read_text()
+    (tmp_path / "drive.claims.toml").write_text(claims_text)
+    out = tmp_path / "out"
+    assert main(["build", str(article), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "drive.claims.toml:" in err and "quote not found in the article" in err
+    line = int(err.split("drive.claims.toml:")[1].split(":")[0])
+    assert "topped iTunes charts" in claims_text.splitlines()[line - 1]
+    assert not out.exists()
