@@ -264,3 +264,16 @@ def test_filled_down_cells_say_so(out: Path) -> None:
     assert "continues line 58" in footers["award"]
     assert "continues line 58" in footers["nominee"]
     assert "continues line 58" not in footers["category"]  # the row's own cell
+
+
+def test_both_itunes_peaks_show_on_the_home_page(out: Path) -> None:
+    """The article's two iTunes positions are two chart rows, each with its own sentence."""
+    doc = page(out, "index.html")
+    rows = [
+        [" ".join(td.text_content().split()) for td in tr.xpath("./td")]
+        for tr in doc.xpath("//table[.//th[.='chart']]//tbody/tr")
+    ]
+    itunes = [r for r in rows if r[0] == "iTunes charts"]
+    assert sorted(r[3] for r in itunes) == ["1", "4"]
+    assert any("topped iTunes charts" in r[5] for r in itunes if r[3] == "1")
+    assert any("as high as number four" in r[5] for r in itunes if r[3] == "4")

@@ -191,17 +191,22 @@ class SiteBuilder:
             period = "not stated" if start is None else (
                 str(start) if end in (None, start) else f"{start}–{end}")
             kind = first(entry, DKG.chartKind)
-            rows.append({
-                "iri": str(entry),
-                "entry": self.value(entry, page),
-                "chart": self.link(first(entry, DKG.chart), page),
-                "item": self.link(first(entry, DKG.chartedItem), page),
-                "kind": term_label(kind) if kind is not None else "not stated",
-                "period": period,
-                "position": str(first(entry, DKG.position) or "—"),
-                "quotes": self._row_quote(entry, DKG.position),
-            })
-        return sorted(rows, key=lambda r: (r["kind"], r["period"], r["chart"].text, r["iri"]))
+            # one row per stated position: where the article gives two, both show, each quoted
+            positions = sorted(g.objects(entry, DKG.position), key=lambda v: v.n3()) or [None]
+            for position in positions:
+                rows.append({
+                    "iri": str(entry),
+                    "entry": self.value(entry, page),
+                    "chart": self.link(first(entry, DKG.chart), page),
+                    "item": self.link(first(entry, DKG.chartedItem), page),
+                    "kind": term_label(kind) if kind is not None else "not stated",
+                    "period": period,
+                    "position": str(position or "—"),
+                    "quotes": self.quotes((entry, DKG.position, position)) if position else [],
+                })
+        return sorted(
+            rows, key=lambda r: (r["kind"], r["period"], r["chart"].text, r["iri"], r["position"])
+        )
 
     def nominations(self, node: URIRef, page: str) -> list[dict[str, Any]]:
         g, first = self.graph, self._first
