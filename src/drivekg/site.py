@@ -192,7 +192,9 @@ class SiteBuilder:
                 str(start) if end in (None, start) else f"{start}–{end}")
             kind = first(entry, DKG.chartKind)
             # one row per stated position: where the article gives two, both show, each quoted
-            positions = sorted(g.objects(entry, DKG.position), key=lambda v: v.n3()) or [None]
+            positions: list[Node | None] = [
+                *sorted(g.objects(entry, DKG.position), key=lambda v: v.n3())
+            ] or [None]
             for position in positions:
                 rows.append({
                     "iri": str(entry),
