@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from rdflib import Graph
 
@@ -15,7 +16,7 @@ from .build import Names, build_infobox, build_tables, settle_types
 from .claims import Claims, load_claims
 from .conflicts import fact_order, reconcile
 from .errors import SourceError
-from .formats import JSONLD, NTRIPLES, TURTLE
+from .formats import FORMATS, TURTLE
 from .graph import build_graph
 from .iris import slug
 from .records import Article, Conflict, Fact, SourceInfo
@@ -35,6 +36,11 @@ class Build:
     conflicts: tuple[Conflict, ...]
     graph: Graph
     base: str
+
+    @cached_property
+    def dumps(self) -> dict[str, bytes]:
+        """The graph in every RDF format, serialized once for every renderer that writes it."""
+        return {f"graph.{fmt.extension}": serialize(self.graph, fmt) for fmt in FORMATS}
 
 
 def build(
@@ -79,10 +85,8 @@ Renderer = Callable[[Build, Validation], dict[str, bytes]]
 
 def _dumps(b: Build, v: Validation) -> dict[str, bytes]:
     return {
-        "graph.ttl": serialize(b.graph, TURTLE),
-        "graph.jsonld": serialize(b.graph, JSONLD),
+        **b.dumps,
         "context.jsonld": dumps_json(context()),
-        "graph.nt": serialize(b.graph, NTRIPLES),
         "validation.ttl": serialize(v.report, TURTLE),
         "report.md": render_report(b, v).encode(),
     }

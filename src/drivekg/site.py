@@ -327,8 +327,6 @@ def render_site(build: Build, validation: Validation) -> dict[str, bytes]:
     graph = build.graph
     builder = SiteBuilder(graph, build.base, home_entity(graph, build.base, build.album))
     files = builder.render()
-    files["graph.ttl"] = serialize(graph, TURTLE)
-    files["graph.jsonld"] = serialize(graph, JSONLD)
-    files["graph.nt"] = serialize(graph, NTRIPLES)
+    files.update(build.dumps)  # the same bytes as out/graph.*, serialized once
     files["void.ttl"] = serialize(render_void_graph(build), TURTLE)
     return {f"site/{name}": data for name, data in files.items()}
