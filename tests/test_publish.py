@@ -7,7 +7,6 @@ answers read back through its SPARQL endpoint with SPARQLWrapper, a standard cli
 from __future__ import annotations
 
 import base64
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from drivekg.query import bundled
 from drivekg.store import execute, open_store
 
 from .conftest import require_tool
+from .webtools import free_port
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +45,6 @@ def oxigraph_program() -> str:
     """The oxigraph CLI: beside this Python (the venv's), else on PATH."""
     beside = Path(sys.executable).parent / "oxigraph"
     return str(beside) if beside.is_file() else require_tool("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 class Server:

@@ -25,7 +25,8 @@ _MONTHS = [
 ]
 
 
-def curie(iri: Node) -> str:
+def curie(iri: object) -> str:
+    """A CURIE where a project prefix fits, else the IRI as it is."""
     text = str(iri)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
         if text.startswith(str(ns)) and len(text) > len(str(ns)):
@@ -100,7 +101,8 @@ class Labeler:
         text = str(node)
         return text[len(self.base):] if text.startswith(self.base) else text
 
-    def _first(self, node: Node, prop: URIRef) -> Node | None:
+    def first(self, node: Node, prop: URIRef) -> Node | None:
+        """One value of ``prop`` (the smallest in N3 order, so the choice is stable)."""
         values = sorted(self.graph.objects(node, prop), key=lambda v: v.n3())
         return values[0] if values else None
 
@@ -115,14 +117,14 @@ class Labeler:
         if isinstance(node, Literal):
             return literal_text(node)
         for prop in (SDO.name, RDFS.label):
-            value = self._first(node, prop)
+            value = self.first(node, prop)
             if value is not None:
                 return str(value)
         if not str(node).startswith(self.base):
             return term_label(node)
         if depth <= 0:
             return self.key(node)
-        g, first, sub = self.graph, self._first, depth - 1
+        g, first, sub = self.graph, self.first, depth - 1
         types = set(g.objects(node, RDF.type))
         if DKG.ChartEntry in types:
             start, end = first(node, DKG.periodStart), first(node, DKG.periodEnd)

@@ -7,19 +7,12 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from .vocab import DKG, PREFIXES, RDF
+from .labels import curie
+from .vocab import DKG, RDF
 
 if TYPE_CHECKING:
     from .pipeline import Build
     from .validate import Validation
-
-
-def curie(iri: object) -> str:
-    text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-        if text.startswith(str(ns)):
-            return f"{prefix}:{text[len(str(ns)) :]}"
-    return f"<{text}>"
 
 
 def class_counts(build: Build) -> list[tuple[str, int]]:

@@ -172,16 +172,12 @@ class SiteBuilder:
         rows = [(self.value(s, page), term_label(p), str(s)) for s, p in found]
         return [(v, p) for v, p, _ in sorted(rows, key=lambda r: (r[1], r[0].text, r[2]))]
 
-    def _first(self, node: Node, prop: URIRef) -> Node | None:
-        values = sorted(self.graph.objects(node, prop), key=lambda v: v.n3())
-        return values[0] if values else None
-
     def _row_quote(self, node: Node, prop: URIRef) -> list[Quote]:
-        value = self._first(node, prop)
+        value = self.label.first(node, prop)
         return self.quotes((node, prop, value)) if value is not None else []
 
     def charts(self, node: URIRef, page: str) -> list[dict[str, Any]]:
-        g, first = self.graph, self._first
+        g, first = self.graph, self.label.first
         entries = set(g.subjects(RDF.type, DKG.ChartEntry))
         if node != self.home:
             entries &= set(g.subjects(DKG.chartedItem, node)) | set(g.subjects(DKG.chart, node))
@@ -211,7 +207,7 @@ class SiteBuilder:
         )
 
     def nominations(self, node: URIRef, page: str) -> list[dict[str, Any]]:
-        g, first = self.graph, self._first
+        g, first = self.graph, self.label.first
         found = set(g.subjects(RDF.type, DKG.AwardNomination))
         if node != self.home:
             found &= set(g.subjects(DKG.nominee, node)) | set(g.subjects(DKG.award, node))
