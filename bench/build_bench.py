@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from drivekg.article import parse_article
-from drivekg.claims import load_claims
 from drivekg.cli import claims_beside, default_article
 from drivekg.files import write_tree
+from drivekg.graph.validate import validate
 from drivekg.iris import DEFAULT_BASE
 from drivekg.pipeline import RENDERERS, build
-from drivekg.validate import validate
+from drivekg.source.article import parse_article
+from drivekg.source.claims import load_claims
 
 
 def main(runs: int) -> None:

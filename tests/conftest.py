@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from drivekg.article import parse_article
 from drivekg.cli import claims_beside, default_article
 from drivekg.iris import DEFAULT_BASE
-from drivekg.pipeline import Build, build
+from drivekg.outputs.publication import Publication
+from drivekg.pipeline import build
 from drivekg.records import Article
+from drivekg.source.article import parse_article
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -46,7 +47,7 @@ def drive_article(drive_text: str) -> Article:
 
 
 @pytest.fixture(scope="session")
-def drive_build(drive_text: str, claims_text: str) -> Build:
+def drive_build(drive_text: str, claims_text: str) -> Publication:
     return build(
         drive_text,
         article_source="drive-soundtrack.txt",

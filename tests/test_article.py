@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drivekg.article import fill_down, locate, parse_article, split_items
 from drivekg.errors import SourceError
+from drivekg.source.article import fill_down, locate, parse_article, split_items
 
 MINIMAL = """= Minimal (album) =
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from drivekg.article import parse_article
-from drivekg.build import Names, build_infobox, build_tables, settle_types
-from drivekg.conflicts import reconcile
 from drivekg.errors import SourceError
+from drivekg.facts import Names, build_infobox, build_tables, settle_types
+from drivekg.facts.conflicts import reconcile
 from drivekg.iris import DEFAULT_BASE
 from drivekg.pipeline import build
 from drivekg.records import Evidence, Fact, Lit, Ref, Term
+from drivekg.source.article import parse_article
 from drivekg.vocab import DKG, RDF, SDO, XSD
 
 FIXTURE = Path(__file__).parent / "data" / "articles" / "neon-harbor.txt"

@@ -8,9 +8,9 @@ from collections import defaultdict
 
 import pytest
 
-from drivekg.claims import Claims, load_claims
 from drivekg.errors import SourceError
 from drivekg.records import Article, Entity, Evidence, Fact, Lit, Ref, Term
+from drivekg.source.claims import Claims, load_claims
 
 SOURCE = "drive-soundtrack.claims.toml"
 ITUNES = "chart-entry/drive-soundtrack/itunes-charts"

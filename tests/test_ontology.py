@@ -6,8 +6,8 @@ from pyshacl.entrypoints import meta_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, SKOS
 
-from drivekg.pipeline import Build
-from drivekg.validate import load_ontology, load_shapes
+from drivekg.graph.validate import load_ontology, load_shapes
+from drivekg.outputs.publication import Publication
 from drivekg.vocab import DKG, WD
 
 from .vocabcheck import mo_terms, schema_terms, unknown_terms, used_terms
@@ -143,7 +143,7 @@ def test_vocabulary_copies_are_read() -> None:
     assert len(schema_terms()) > 2000
 
 
-def test_built_graph_uses_only_known_terms(drive_build: Build) -> None:
+def test_built_graph_uses_only_known_terms(drive_build: Publication) -> None:
     """The Drive graph uses only schema.org and mo: terms its vocabularies define, and dkg: terms
     of the ontology."""
     graph = drive_build.graph

@@ -21,9 +21,9 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from drivekg.cli import main
 from drivekg.errors import PublishError
-from drivekg.publish import count_triples, publish, query_endpoint_for
-from drivekg.query import bundled
-from drivekg.store import execute, open_store
+from drivekg.sparql.query import bundled
+from drivekg.sparql.store import execute, open_store
+from drivekg.upload import count_triples, publish, query_endpoint_for
 
 from .conftest import require_tool
 from .webtools import free_port
@@ -312,7 +312,7 @@ def test_cli_reads_credentials_from_the_environment(
         calls.append(kwargs)
         raise PublishError("stop here")
 
-    monkeypatch.setattr("drivekg.publish.publish", fake_publish)
+    monkeypatch.setattr("drivekg.upload.publish", fake_publish)
     monkeypatch.setenv("DRIVEKG_USER", "ann")
     monkeypatch.setenv("DRIVEKG_PASSWORD", "s3cret")
     assert main(["publish", "--endpoint", "http://store.test/store", "--out", str(out)]) == 2

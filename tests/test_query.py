@@ -24,8 +24,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 from drivekg.cli import main
 from drivekg.errors import QueryError
 from drivekg.iris import DEFAULT_BASE
-from drivekg.query import bundled, bundled_query, for_subject, render_table, rows
-from drivekg.store import execute, guard, inspect_query, open_store, serialize_results
+from drivekg.sparql.query import bundled, bundled_query, for_subject, render_table, rows
+from drivekg.sparql.store import execute, guard, inspect_query, open_store, serialize_results
 
 from .conftest import ARTICLE
 

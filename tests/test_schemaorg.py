@@ -10,9 +10,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from drivekg.iris import DEFAULT_BASE
-from drivekg.pipeline import Build, build
-from drivekg.schemaorg import describe
-from drivekg.site import entities
+from drivekg.outputs.publication import Publication
+from drivekg.outputs.schemaorg import describe
+from drivekg.outputs.site import entities
+from drivekg.pipeline import build
 from drivekg.vocab import DKG, SDO
 
 from .conftest import DATA
@@ -35,13 +36,13 @@ def schema_terms() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def album(drive_build: Build) -> URIRef:
+def album(drive_build: Publication) -> URIRef:
     assert drive_build.album is not None
     return URIRef(drive_build.base + drive_build.album)
 
 
 @pytest.fixture(scope="module")
-def album_view(drive_build: Build, album: URIRef) -> dict[str, Any]:
+def album_view(drive_build: Publication, album: URIRef) -> dict[str, Any]:
     view = describe(drive_build.graph, album)
     assert view is not None
     return view
@@ -85,7 +86,9 @@ def test_album_view_nests_what_search_engines_read(album_view: dict[str, Any]) -
     assert album_view["isBasedOn"]["@type"] == "Movie"
 
 
-def test_every_term_exists_in_schema_org_30(drive_build: Build, schema_terms: set[str]) -> None:
+def test_every_term_exists_in_schema_org_30(
+    drive_build: Publication, schema_terms: set[str]
+) -> None:
     """Every key, @type and schema.org IRI in every view is a term of schema.org 30.0."""
     checked = 0
     for node in entities(drive_build.graph, drive_build.base):
@@ -103,7 +106,7 @@ def test_every_term_exists_in_schema_org_30(drive_build: Build, schema_terms: se
     assert checked > 50
 
 
-def test_no_foreign_vocabulary_or_evidence_in_any_view(drive_build: Build) -> None:
+def test_no_foreign_vocabulary_or_evidence_in_any_view(drive_build: Publication) -> None:
     """No dkg:/mo:/prov:/rdf: term, no evidence node, no nomination or chart entry leaks in."""
     g = drive_build.graph
     evidence = {str(e) for e in g.subjects(RDF.type, DKG.Evidence)}
@@ -116,7 +119,7 @@ def test_no_foreign_vocabulary_or_evidence_in_any_view(drive_build: Build) -> No
         assert not ids & (evidence | nary)
 
 
-def test_view_states_only_what_the_graph_states(drive_build: Build, album: URIRef) -> None:
+def test_view_states_only_what_the_graph_states(drive_build: Publication, album: URIRef) -> None:
     """Read as RDF, every triple of the album view is in the graph (literals by lexical form)."""
     view = describe(drive_build.graph, album)
     as_rdf = jsonld_graph(view)
@@ -129,7 +132,7 @@ def test_view_states_only_what_the_graph_states(drive_build: Build, album: URIRe
             assert (s, p, o) in drive_build.graph, (s, p, o)
 
 
-def test_every_node_id_is_a_graph_iri(drive_build: Build, album_view: dict[str, Any]) -> None:
+def test_every_node_id_is_a_graph_iri(drive_build: Publication, album_view: dict[str, Any]) -> None:
     """Nested nodes keep the graph's IRIs; none is invented."""
     subjects = set(map(str, drive_build.graph.subjects()))
     for node in walk(album_view):
@@ -137,7 +140,7 @@ def test_every_node_id_is_a_graph_iri(drive_build: Build, album_view: dict[str, 
             "@id"].startswith(DEFAULT_BASE)
 
 
-def test_things_without_a_schema_org_type_get_no_view(drive_build: Build) -> None:
+def test_things_without_a_schema_org_type_get_no_view(drive_build: Publication) -> None:
     """Chart entries, nominations, conflicts and awards have no schema.org block."""
     g = drive_build.graph
     for cls in (DKG.ChartEntry, DKG.AwardNomination, DKG.Award, DKG.Conflict):
@@ -145,7 +148,7 @@ def test_things_without_a_schema_org_type_get_no_view(drive_build: Build) -> Non
             assert describe(g, node) is None  # type: ignore[arg-type]
 
 
-def test_depth_limit_stubs_keep_type_and_name(drive_build: Build, album: URIRef) -> None:
+def test_depth_limit_stubs_keep_type_and_name(drive_build: Publication, album: URIRef) -> None:
     """With depth 0 the linked nodes are stubs: @id, @type, name; nothing deeper."""
     view = describe(drive_build.graph, album, depth=0)
     assert view is not None
@@ -155,7 +158,7 @@ def test_depth_limit_stubs_keep_type_and_name(drive_build: Build, album: URIRef)
                                 "name": "Cliff Martinez"}
 
 
-def test_view_is_generic_a_second_article_needs_no_code(drive_build: Build) -> None:
+def test_view_is_generic_a_second_article_needs_no_code(drive_build: Publication) -> None:
     """The Neon Harbor fixture (no claims file) gets a MusicAlbum view from the same code."""
     text = (DATA / "articles" / "neon-harbor.txt").read_text(encoding="utf-8")
     other = build(text, article_source="neon-harbor.txt", base=DEFAULT_BASE)
@@ -166,7 +169,7 @@ def test_view_is_generic_a_second_article_needs_no_code(drive_build: Build) -> N
     assert len(as_list(view["albumRelease"])) == 2
 
 
-def test_view_is_deterministic(drive_build: Build, album: URIRef) -> None:
+def test_view_is_deterministic(drive_build: Publication, album: URIRef) -> None:
     """The same graph gives the same JSON, key order included."""
     first = json.dumps(describe(drive_build.graph, album))
     again = Graph()
@@ -175,7 +178,7 @@ def test_view_is_deterministic(drive_build: Build, album: URIRef) -> None:
     assert json.dumps(describe(again, album)) == first
 
 
-def test_literals_keep_their_meaning(drive_build: Build, album_view: dict[str, Any]) -> None:
+def test_literals_keep_their_meaning(drive_build: Publication, album_view: dict[str, Any]) -> None:
     """Dates stay ISO strings; a numeric rating is a JSON number, a letter grade stays text."""
     assert album_view["datePublished"] == "2011-09-19"
     ratings = [r["reviewRating"] for r in as_list(album_view["review"]) if "reviewRating" in r]

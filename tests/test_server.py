@@ -18,8 +18,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
-from drivekg.negotiation import negotiate
-from drivekg.void import VOID
+from drivekg.vocab import VOID
+from drivekg.web.negotiation import negotiate
 
 from .webtools import children, cmdline, running_server, web_build
 

@@ -9,14 +9,14 @@ its node shape fire, so no rule goes untested.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 
-from drivekg.validate import SHAPES, Validation, load_shapes, validate
+from drivekg.graph.validate import SHAPES, Validation, load_shapes, validate
+from drivekg.layout import DEFAULT_ARTICLE, resource
 
 FIXTURES = Path(__file__).parent / "data" / "shapes"
 DKG = "https://w3id.org/drivekg/ontology#"
@@ -84,7 +84,7 @@ def test_base_fixture_conforms() -> None:
 
 def test_fixture_quotes_are_on_their_lines() -> None:
     """Every evidence quote in the fixtures is text of the article line it names."""
-    article = files("drivekg").joinpath("data", "drive-soundtrack.txt")
+    article = resource(*DEFAULT_ARTICLE)
     lines = article.read_text(encoding="utf-8").splitlines()
     line_of = URIRef(DKG + "line")
     for path in sorted(FIXTURES.glob("*.ttl")):

@@ -15,11 +15,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from drivekg.pipeline import Build
-from drivekg.schemaorg import describe
-from drivekg.site import SiteBuilder, entities, entity_path, home_entity, render_site
-from drivekg.vocab import DKG, PROV, SDO
-from drivekg.void import VOID
+from drivekg.outputs.publication import Publication
+from drivekg.outputs.schemaorg import describe
+from drivekg.outputs.site import SiteBuilder, entities, entity_path, home_entity, render_site
+from drivekg.vocab import DKG, PROV, SDO, VOID
 
 from .webtools import jsonld_graph, web_build
 
@@ -37,7 +36,7 @@ def graph(out: Path) -> Graph:
 
 
 @pytest.fixture(scope="module")
-def base(drive_build: Build) -> str:
+def base(drive_build: Publication) -> str:
     return drive_build.base
 
 
@@ -54,7 +53,7 @@ def test_every_entity_has_a_page_and_evidence_has_none(out: Path, graph: Graph, 
     assert len(pages) > 50
 
 
-def test_home_page_is_the_album(out: Path, drive_build: Build) -> None:
+def test_home_page_is_the_album(out: Path, drive_build: Publication) -> None:
     """index.html is the album's page, with its schema.org block."""
     doc = page(out, "index.html")
     assert doc.findtext(".//h1") == "Drive (Original Motion Picture Soundtrack)"
@@ -178,7 +177,7 @@ def test_person_page_lists_their_nominations(out: Path, base: str) -> None:
 
 
 def test_neighbourhood_picture_is_inline_svg(out: Path, graph: Graph, base: str,
-                                             drive_build: Build) -> None:
+                                             drive_build: Publication) -> None:
     """The album page draws its neighbours as inline SVG with links to their pages."""
     doc = page(out, "index.html")
     svgs = doc.xpath("//*[local-name()='svg']")
@@ -208,7 +207,7 @@ def test_void_describes_the_dataset(out: Path, graph: Graph) -> None:
     assert album and int(void.value(album[0], VOID.entities)) >= 1  # type: ignore[arg-type]
 
 
-def test_site_is_deterministic(drive_build: Build) -> None:
+def test_site_is_deterministic(drive_build: Publication) -> None:
     """Two renderings of the same build give the same bytes (no timestamps, no set order)."""
     first = render_site(drive_build, None)  # type: ignore[arg-type]
     second = render_site(drive_build, None)  # type: ignore[arg-type]
@@ -216,7 +215,7 @@ def test_site_is_deterministic(drive_build: Build) -> None:
     assert not any(re.search(rb"20\d\d-\d\d-\d\dT\d\d:", data) for data in first.values())
 
 
-def test_home_entity_falls_back_to_what_the_article_is_about(drive_build: Build) -> None:
+def test_home_entity_falls_back_to_what_the_article_is_about(drive_build: Publication) -> None:
     """Without a build's album key the home page is the article's schema:about."""
     g = drive_build.graph
     assert home_entity(g, drive_build.base, None) == URIRef(drive_build.base + "drive-soundtrack")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drivekg.records import Lit
-from drivekg.values import parse_date, parse_duration, parse_position, parse_years
+from drivekg.source.values import parse_date, parse_duration, parse_position, parse_years
 
 
 @pytest.mark.parametrize(

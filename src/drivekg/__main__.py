@@ -1,3 +1,3 @@
-from .cli import entry
+from drivekg.cli import entry
 
 entry()

@@ -11,13 +11,13 @@ import sys
 import textwrap
 import time
 from collections.abc import Sequence
-from importlib.resources import files as package_files
 from pathlib import Path
 
-from . import __version__
-from .errors import DriveKGError
-from .files import read_text
-from .iris import DEFAULT_BASE, check_base
+from drivekg import __version__
+from drivekg.errors import DriveKGError
+from drivekg.files import read_text
+from drivekg.iris import DEFAULT_BASE, check_base
+from drivekg.layout import DEFAULT_ARTICLE, resource
 
 # Each command imports what it needs when it runs: `drivekg query` should not pay for pySHACL.
 
@@ -25,7 +25,7 @@ EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
 
 def default_article() -> Path:
-    return Path(str(package_files("drivekg") / "data" / "drive-soundtrack.txt"))
+    return Path(str(resource(*DEFAULT_ARTICLE)))
 
 
 def shown(path: Path) -> str:
@@ -44,9 +44,9 @@ def claims_beside(article: Path) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .files import write_tree
-    from .pipeline import build, render
-    from .report import class_counts
+    from drivekg.files import write_tree
+    from drivekg.outputs.report import class_counts
+    from drivekg.pipeline import build, render
 
     started = time.perf_counter()
     article_path = Path(args.article) if args.article else default_article()
@@ -103,8 +103,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from rdflib import Graph
     from rdflib.util import guess_format
 
-    from .offline import NetworkRefused, no_network
-    from .validate import validate
+    from drivekg.graph.validate import validate
+    from drivekg.offline import NetworkRefused, no_network
 
     worst = EXIT_OK
     for name in args.files:
@@ -134,8 +134,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def query_text(args: argparse.Namespace) -> str:
     """The query to run: inline (-e), a .rq file, or a bundled query's name."""
-    from .errors import QueryError
-    from .query import bundled_query
+    from drivekg.errors import QueryError
+    from drivekg.sparql.query import bundled_query
 
     if args.execute is not None:
         if args.query:
@@ -157,9 +157,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     from pyoxigraph import QueryBoolean, QuerySolutions
 
-    from .errors import QueryError
-    from .query import bundled, for_subject, render_table, resolve_subject
-    from .store import execute, open_store, serialize_results
+    from drivekg.errors import QueryError
+    from drivekg.sparql.query import bundled, for_subject, render_table, resolve_subject
+    from drivekg.sparql.store import execute, open_store, serialize_results
 
     if args.list:
         queries = bundled()
@@ -203,7 +203,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from .publish import publish
+    from drivekg.upload import publish
 
     path = Path(args.out) / "graph.nt"
     user, password = os.environ.get("DRIVEKG_USER"), os.environ.get("DRIVEKG_PASSWORD")
@@ -245,7 +245,7 @@ def _header(text: str) -> tuple[str, str]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve OUT over HTTP, or answer one request in-process (--get): exit 0 for 2xx/3xx, else 1."""
-    from .server import ServeSettings, get_once, serve
+    from drivekg.web.app import ServeSettings, get_once, serve
 
     if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
         return fail("--timeout must be > 0, --max-rows and --workers >= 1")

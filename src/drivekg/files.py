@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import OutputError, SourceError
+from drivekg.errors import OutputError, SourceError
 
 MARKER = "graph.ttl"  # a directory holding this is a drivekg output directory
 

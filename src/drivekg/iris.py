@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 
+from pyoxigraph import NamedNode
 from rdflib import URIRef
 
 DEFAULT_BASE = "https://w3id.org/drivekg/id/"
@@ -39,3 +40,17 @@ def mint(base: str, key: str) -> URIRef:
 def digest(*parts: str) -> str:
     """A short stable hash of the parts, for nodes identified by their content (evidence)."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def is_iri(text: str) -> bool:
+    """``text`` is an absolute IRI that pyoxigraph accepts (safe to write as ``<text>``)."""
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
+
+
+def publication_root(base: str) -> str:
+    """``https://w3id.org/drivekg/id/`` -> ``https://w3id.org/drivekg/``; other bases stay."""
+    return base[: -len("id/")] if base.endswith("/id/") else base

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from .errors import DriveKGError
+from drivekg.errors import DriveKGError
 
 _blocked: ContextVar[bool] = ContextVar("drivekg_no_network", default=False)
 _installed = False

@@ -6,41 +6,17 @@ Takes values, not paths: the CLI reads files, ``files`` writes them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 
-from rdflib import Graph
-
-from .article import parse_article
-from .build import Names, build_infobox, build_tables, settle_types
-from .claims import Claims, load_claims
-from .conflicts import fact_order, reconcile
-from .errors import SourceError
-from .formats import FORMATS, TURTLE
-from .graph import build_graph
-from .iris import slug
-from .records import Article, Conflict, Fact, SourceInfo
-from .report import render_report
-from .serialize import context, dumps_json, serialize
-from .site import render_site
-from .validate import Validation, validate
-from .void import render_void
-
-
-@dataclass(frozen=True)
-class Build:
-    article: Article
-    source: SourceInfo
-    album: str | None
-    facts: tuple[Fact, ...]
-    conflicts: tuple[Conflict, ...]
-    graph: Graph
-    base: str
-
-    @cached_property
-    def dumps(self) -> dict[str, bytes]:
-        """The graph in every RDF format, serialized once for every renderer that writes it."""
-        return {f"graph.{fmt.extension}": serialize(self.graph, fmt) for fmt in FORMATS}
+from drivekg.facts.extract import extract
+from drivekg.formats import TURTLE
+from drivekg.graph.assemble import build_graph
+from drivekg.graph.validate import Validation, validate
+from drivekg.layout import CONTEXT, REPORT, VALIDATION
+from drivekg.outputs.publication import Publication
+from drivekg.outputs.report import render_report
+from drivekg.outputs.site import render_site
+from drivekg.outputs.void import render_void
+from drivekg.serialize import context, dumps_json, serialize
 
 
 def build(
@@ -50,52 +26,36 @@ def build(
     claims_text: str | None = None,
     claims_source: str = "claims.toml",
     base: str,
-) -> Build:
-    """Parse, build and reconcile; raises ``SourceError`` for anything it cannot read."""
-    article = parse_article(article_text, article_source)
-    claims = (
-        load_claims(claims_text, source=claims_source, article=article)
-        if claims_text is not None
-        else Claims(None, (), (), ())
+) -> Publication:
+    """Extract the article's facts and assemble them into a graph under ``base``."""
+    ex = extract(
+        article_text,
+        article_source=article_source,
+        claims_text=claims_text,
+        claims_source=claims_source,
     )
-    names = Names(claims.entities)
-    album, infobox_facts = build_infobox(article, names)
-    table_facts = build_tables(article, names, album)
-    facts = settle_types([*claims.facts, *infobox_facts, *table_facts])
-    _check_references(claims, facts, claims_source)
-    facts, conflicts = reconcile(set(facts))
-    facts = sorted(set(facts), key=fact_order)
-    source = claims.source or SourceInfo(key=f"article/{slug(article.title)}", title=article.title)
-    graph = build_graph(facts, conflicts, base=base, source=source, about=album)
-    return Build(article, source, album, tuple(facts), tuple(conflicts), graph, base)
-
-
-def _check_references(claims: Claims, facts: list[Fact], claims_source: str) -> None:
-    """Every key a claim uses must name something the graph describes (has a type)."""
-    typed = {f.subject for f in facts if f.property == "rdf:type"}
-    for key, line in claims.references:
-        if key not in typed:
-            raise SourceError(f"unknown entity key {key!r}", source=claims_source, line=line)
+    graph = build_graph(ex.facts, ex.conflicts, base=base, source=ex.source, about=ex.album)
+    return Publication(ex.article, ex.source, ex.album, ex.facts, ex.conflicts, graph, base)
 
 
 # Output files. A renderer takes the build and its validation and returns the files it writes
 # (path relative to the output directory -> bytes); later steps (the site) add their own.
-Renderer = Callable[[Build, Validation], dict[str, bytes]]
+Renderer = Callable[[Publication, Validation], dict[str, bytes]]
 
 
-def _dumps(b: Build, v: Validation) -> dict[str, bytes]:
+def _dumps(b: Publication, v: Validation) -> dict[str, bytes]:
     return {
         **b.dumps,
-        "context.jsonld": dumps_json(context()),
-        "validation.ttl": serialize(v.report, TURTLE),
-        "report.md": render_report(b, v).encode(),
+        CONTEXT: dumps_json(context()),
+        VALIDATION: serialize(v.report, TURTLE),
+        REPORT: render_report(b, v).encode(),
     }
 
 
 RENDERERS: list[Renderer] = [_dumps, render_void, render_site]
 
 
-def render(b: Build) -> tuple[Validation, dict[str, bytes]]:
+def render(b: Publication) -> tuple[Validation, dict[str, bytes]]:
     """Validate and render every output file in memory (nothing is written here)."""
     validation = validate(b.graph)
     outputs: dict[str, bytes] = {}

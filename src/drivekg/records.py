@@ -2,7 +2,7 @@
 
 Every builder turns article parts or curated claims into the same two things: ``Entity``
 declarations and ``Fact`` s, each fact carrying the ``Evidence`` (verbatim article text and its
-line) that states it. One mechanism turns all of them into triples (``drivekg.graph``).
+line) that states it. One mechanism turns all of them into triples (``drivekg.graph.assemble``).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from typing import Any
 
 from rdflib import Graph
 
-from .formats import JSONLD, NTRIPLES, TURTLE, Format
-from .vocab import PREFIXES
+from drivekg.formats import JSONLD, NTRIPLES, TURTLE, Format
+from drivekg.vocab import PREFIXES
 
 
 def context() -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 ``DKG`` is a closed ``DefinedNamespace``: a typo such as ``DKG.postion`` raises at import time
 instead of silently minting a new IRI. ``tests/test_ontology.py`` checks that this list and
-``ontology/drivekg.ttl`` agree term for term.
+``resources/ontology/drivekg.ttl`` agree term for term.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ __all__ = [
     "RDFS",
     "SDO",
     "SKOS",
+    "VOID",
     "WD",
     "XSD",
     "bind_prefixes",
@@ -29,6 +30,7 @@ __all__ = [
 MO = Namespace("http://purl.org/ontology/mo/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/prop/direct/")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 class DKG(DefinedNamespace):

@@ -1,0 +1,66 @@
+"""One article (+ its claims) -> facts with evidence: a pure function, no RDF, no files.
+
+``extract`` is the per-article step of the build. It takes text and returns values, so articles
+can be extracted independently (in parallel, or from a cache) before their facts meet in one
+graph (``drivekg.graph``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drivekg.errors import SourceError
+from drivekg.facts.conflicts import fact_order, reconcile
+from drivekg.facts.infobox import build_infobox
+from drivekg.facts.names import Names, settle_types
+from drivekg.facts.tables import build_tables
+from drivekg.iris import slug
+from drivekg.records import Article, Conflict, Fact, SourceInfo
+from drivekg.source.article import parse_article
+from drivekg.source.claims import Claims, load_claims
+
+__all__ = ["Extraction", "extract"]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What one article states: its facts (sorted), its conflicts, what it is about."""
+
+    article: Article
+    source: SourceInfo
+    album: str | None  # the key of the entity the article is about, when it has an infobox
+    facts: tuple[Fact, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def extract(
+    article_text: str,
+    *,
+    article_source: str,
+    claims_text: str | None = None,
+    claims_source: str = "claims.toml",
+) -> Extraction:
+    """Parse, build and reconcile one article; ``SourceError`` for anything it cannot read."""
+    article = parse_article(article_text, article_source)
+    claims = (
+        load_claims(claims_text, source=claims_source, article=article)
+        if claims_text is not None
+        else Claims(None, (), (), ())
+    )
+    names = Names(claims.entities)
+    album, infobox_facts = build_infobox(article, names)
+    table_facts = build_tables(article, names, album)
+    facts = settle_types([*claims.facts, *infobox_facts, *table_facts])
+    _check_references(claims, facts, claims_source)
+    settled, conflicts = reconcile(set(facts))
+    ordered = sorted(set(settled), key=fact_order)
+    source = claims.source or SourceInfo(key=f"article/{slug(article.title)}", title=article.title)
+    return Extraction(article, source, album, tuple(ordered), tuple(conflicts))
+
+
+def _check_references(claims: Claims, facts: list[Fact], claims_source: str) -> None:
+    """Every key a claim uses must name something the graph describes (has a type)."""
+    typed = {f.subject for f in facts if f.property == "rdf:type"}
+    for key, line in claims.references:
+        if key not in typed:
+            raise SourceError(f"unknown entity key {key!r}", source=claims_source, line=line)

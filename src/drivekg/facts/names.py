@@ -1,0 +1,91 @@
+"""Names as the article writes them -> entity keys, and facts that introduce an entity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from drivekg.iris import slug
+from drivekg.records import Entity, Evidence, Fact, Lit, Term
+
+
+class Names:
+    """Resolves a name to the key of the declared entity with that label or alias.
+
+    A name nobody declared gets ``slug(name)``: the same name gives the same key in every
+    article, which is what lets several articles build into one graph.
+    """
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities = {e.key: e for e in entities}
+        self._exact: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
+        for entity in self.entities.values():
+            for name in (entity.label, *entity.aliases):
+                if name:
+                    self._exact.setdefault(name, entity.key)
+                    self._folded.setdefault(name.casefold(), entity.key)
+
+    def key(self, name: str) -> str:
+        return self._exact.get(name) or self._folded.get(name.casefold()) or slug(name)
+
+    def declared(self, key: str) -> bool:
+        return key in self.entities
+
+    def introduce(
+        self, name: str, evidence: Evidence, *, implied: Iterable[str] = (), fallback: str
+    ) -> tuple[str, list[Fact]]:
+        """The key for ``name`` plus the facts a mention states.
+
+        ``implied`` types follow from the role the name is written in (a "Label" is a record
+        label); ``fallback`` is the type given only when nobody declared the name and the role
+        implies nothing (``prov:Agent``): the graph does not guess whether it is a person or a band.
+        """
+        key = self.key(name)
+        types = list(implied)
+        if not types and not self.declared(key):
+            types = [fallback]
+        facts = [Fact(key, "rdf:type", Term(t), evidence) for t in types]
+        label = self.entities[key].label if self.declared(key) else name
+        if label == name:
+            facts.append(Fact(key, "schema:name", Lit(name), evidence))
+        return key, facts
+
+
+def typed(key: str, types: Iterable[str], evidence: Evidence) -> Iterator[Fact]:
+    for curie in types:
+        yield Fact(key, "rdf:type", Term(curie), evidence)
+
+
+# Types given to a name only because nobody said what it is, weakest last.
+FALLBACK_TYPES = ("prov:Agent", "schema:Thing")
+
+
+def settle_types(facts: Iterable[Fact]) -> list[Fact]:
+    """Drop a fallback type where the same thing got a more specific type elsewhere.
+
+    "Cliff Martinez" in the infobox alone is only a ``prov:Agent``; once a claim (or another row)
+    says he is a ``schema:Person``, the fallback goes. Of two fallbacks the first one stays.
+    """
+    facts = list(facts)
+    types: dict[str, set[str]] = {}
+    for fact in facts:
+        if fact.property == "rdf:type" and isinstance(fact.value, Term):
+            types.setdefault(fact.subject, set()).add(fact.value.iri)
+
+    def strongest(key: str) -> str | None:
+        specific = types[key] - set(FALLBACK_TYPES)
+        if specific:
+            return None
+        return next(t for t in FALLBACK_TYPES if t in types[key])
+
+    keep = {key: strongest(key) for key in types}
+    return [
+        f
+        for f in facts
+        if not (
+            f.property == "rdf:type"
+            and isinstance(f.value, Term)
+            and f.value.iri in FALLBACK_TYPES
+            and f.value.iri != keep[f.subject]
+        )
+    ]
