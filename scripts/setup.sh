@@ -1,12 +1,31 @@
 #!/usr/bin/env bash
-# Create .venv and install drivekg into it (editable). Usage: scripts/setup.sh [EXTRA]
-# EXTRA "test" also installs what the test suite needs (pytest, the oxigraph server, readers).
+# Create .venv and install drivekg into it (editable). Usage: scripts/setup.sh [test]
+# "test" also installs what the test suite needs (pytest, the oxigraph server, readers).
+# Installs only when something changed: the Python version, the extra asked for, or
+# pyproject.toml (source changes need no reinstall: the install is editable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-if [ "${1:-}" = "test" ]; then
-  .venv/bin/python -m pip install --quiet -e ".[test]"
-else
-  .venv/bin/python -m pip install --quiet -e .
+extra="${1:-}"
+spec="."
+[ "$extra" = "test" ] && spec=".[test]"
+stamp=.venv/.drivekg-setup
+state="$(python3 --version 2>&1) $(sha256sum pyproject.toml | cut -c1-16)"
+say() { echo "setup: $*" >&2; }
+
+if [ -x .venv/bin/python ] && [ -f "$stamp" ] && grep -qxF "$state $spec" "$stamp"; then
+  say ".venv is up to date (pyproject.toml unchanged since the last install)"
+  exit 0
 fi
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv with $(python3 --version 2>&1)"
+  python3 -m venv .venv
+fi
+say "installing drivekg${extra:+ with its $extra tools} into .venv (about a minute the first time)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+# what is installed now: the test extra includes everything the plain install has
+{
+  echo "$state $spec"
+  [ "$spec" = ".[test]" ] && echo "$state ."
+} > "$stamp"
+say "done: $(.venv/bin/drivekg --version 2>/dev/null || echo drivekg) in .venv"

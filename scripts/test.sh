@@ -8,13 +8,16 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing Debian packages: ${need[*]}"
+  echo "test: installing Debian packages: ${need[*]}" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 bash scripts/setup.sh test
 # Every external tool is required here: a test that cannot find one fails instead of skipping.
 export DRIVEKG_REQUIRE_TOOLS=1
+echo "test: ruff" >&2
 .venv/bin/ruff check src tests
+echo "test: mypy --strict" >&2
 .venv/bin/mypy
+echo "test: pytest" >&2
 exec .venv/bin/python -m pytest "$@"
