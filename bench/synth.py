@@ -21,28 +21,47 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-SYLLABLES = (
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+SYLLABLES = words(
     "ka ri mo sa len dra vel tor mi na bel cor an sel dur ion ves par lu ri ta gor fen mar "
     "quen ros tal vin zar bor ell hal jun kes lom nor pim rav sil tum ul wen yar"
-).split()
-WORDS = (
+)
+WORDS = words(
     "Night Harbor Glass Engine Velvet Static Neon River Silent Ember Hollow Signal Paper Iron "
     "Summer Winter Crimson Distant Golden Lunar Broken Electric Quiet Wild Last First Midnight "
     "Ocean Desert Mirror Shadow Light Drive Fire Rain Ghost Heart Machine Highway Dream Echo"
-).split()
+)
 GENRES = (
-    ("Electronic music", "electronic"), ("Ambient music", "ambient"), ("Film score", None),
-    ("Synthwave", None), ("Pop music", "pop"), ("Rock music", "rock"), ("Jazz", None),
-    ("Hip hop music", "hip hop"), ("Soul music", "soul"), ("Classical music", "classical"),
-    ("Drone music", "drone"), ("Industrial music", "industrial"), ("Country music", "country"),
+    ("Electronic music", "electronic"),
+    ("Ambient music", "ambient"),
+    ("Film score", None),
+    ("Synthwave", None),
+    ("Pop music", "pop"),
+    ("Rock music", "rock"),
+    ("Jazz", None),
+    ("Hip hop music", "hip hop"),
+    ("Soul music", "soul"),
+    ("Classical music", "classical"),
+    ("Drone music", "drone"),
+    ("Industrial music", "industrial"),
+    ("Country music", "country"),
 )
 TYPES = ("soundtrack", "Soundtrack", "film", "Film score", "studio", "compilation", "live")
-MONTHS = (
+MONTHS = words(
     "January February March April May June July August September October November December"
-).split()
+)
 CATEGORIES = (
-    "Best Original Score", "Best Score", "Best Song from a Movie", "Best Soundtrack Album",
-    "Best Music", "Composer of the Year", "Best Compilation Soundtrack",
+    "Best Original Score",
+    "Best Score",
+    "Best Song from a Movie",
+    "Best Soundtrack Album",
+    "Best Music",
+    "Composer of the Year",
+    "Best Compilation Soundtrack",
 )
 
 
