@@ -11,12 +11,14 @@ Fairness: a query that runs away must not keep cheap queries waiting, so there a
 * Past the budget the fast worker is killed (a fresh one starts at once) and the query is run
   again, from the start, in the **slow lane** (``slow_workers`` processes at ``SCHED_IDLE``
   priority: they get a CPU only when nothing else wants it) until the timeout.
-* Admission: a query text that ran past the budget (or past the memory cap) goes straight to
-  the slow lane for the next ``timeout`` seconds, so a client sending the same runaway query back
-  to back occupies one slow worker and nothing in the fast lane. When every slow worker is busy
-  with a query the answer is **503** at once, with ``Retry-After`` (when that worker's query will
-  have ended). A client (an IP address: behind a proxy, every client is one) with ``per_client``
-  queries in flight, or with a query in the slow lane already, gets **429** with ``Retry-After``.
+* Admission, per client (an IP address: behind a proxy, every client is one): a client with a
+  query in the slow lane gets **429** with ``Retry-After`` for any other query until it ends, and
+  so does one with ``per_client`` queries in flight. A client whose query ran past the budget
+  (or past the memory cap) is *penalized* for ``timeout`` seconds: its queries skip the fast lane,
+  and so does the text of that query, whoever sends it. A client sending runaway queries back to
+  back so costs the fast lane one budget per ``timeout``, however it varies the text. When every
+  slow worker is busy the answer is **503** at once, with ``Retry-After`` (when the earliest of
+  their queries will have been stopped).
 
 Limits, each answered in the one JSON error shape: ``timeout`` (503 "Query timeout", counted from
 the request's arrival, waiting for a worker included: no answer is ever sent after it),
@@ -31,6 +33,7 @@ import contextlib
 import hashlib
 import math
 import multiprocessing
+import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +117,7 @@ class QueryPool:
         self.unavailable: str | None = None  # why SPARQL cannot run here (no sandbox)
         self._in_flight: dict[str, int] = {}
         self._in_slow: set[str] = set()
-        self._penalized: dict[str, float] = {}  # query digest -> until (monotonic)
+        self._penalized: dict[str, float] = {}  # client or query digest -> until (monotonic)
         self.killed = 0  # workers stopped for running too long (for tests and logs)
 
     # -- worker lifecycle (blocking parts run in threads)
@@ -127,6 +130,9 @@ class QueryPool:
         )
         process.start()
         child.close()
+        if idle_priority and process.pid:  # from the start; the worker sets it again itself
+            with contextlib.suppress(OSError, AttributeError):
+                os.sched_setscheduler(process.pid, os.SCHED_IDLE, os.sched_param(0))
         handle = _Handle(process, parent)
         try:
             if not parent.poll(60):
@@ -206,14 +212,16 @@ class QueryPool:
 
     # -- admission
 
-    def _is_penalized(self, digest: str) -> bool:
-        return self._penalized.get(digest, 0.0) > time.monotonic()
+    def _is_penalized(self, *keys: str) -> bool:
+        now = time.monotonic()
+        return any(self._penalized.get(key, 0.0) > now for key in keys)
 
-    def _penalize(self, digest: str) -> None:
+    def _penalize(self, *keys: str) -> None:
         now = time.monotonic()
         if len(self._penalized) > 4096:
             self._penalized = {k: t for k, t in self._penalized.items() if t > now}
-        self._penalized[digest] = now + self.limits.timeout
+        for key in keys:
+            self._penalized[key] = now + self.limits.timeout
 
     def _retry_after(self, lane: _Lane) -> int:
         ends = [h.busy_until for h in lane.all if h.busy_until]
@@ -233,7 +241,7 @@ class QueryPool:
         return reply
 
     async def _ask(self, lane: _Lane, handle: _Handle, query: str, media: dict[str, str | None],
-                   until: float, deadline: float) -> Answer | object:
+                   until: float, deadline: float, client: str) -> Answer | object:
         """Run the query on ``handle`` until ``until``; past it, ``_OVER_BUDGET`` or a timeout."""
         limits = self.limits
         job = (query, media, limits.max_rows, limits.max_answer)
@@ -251,7 +259,7 @@ class QueryPool:
                 raise QueryTimeout(503, "Query timeout", f"the query ran longer than "
                                    f"{limits.timeout:g} s and was stopped")
             if reply[0] == "memory" or code == -signal.SIGABRT:
-                self._penalize(_digest(query))
+                self._penalize(_digest(query), "client " + client)
                 raise QueryFailed(500, "Query memory limit", "the query needed more than "
                                   f"{limits.max_memory >> 20} MB (--max-memory) and was stopped")
             raise QueryFailed(500, "Query failed", "the query engine stopped unexpectedly")
@@ -286,13 +294,17 @@ class QueryPool:
                      deadline: float) -> Answer:
         assert self.fast is not None and self.slow is not None
         digest = _digest(query)
-        if not self._is_penalized(digest):
+        if client in self._in_slow:
+            raise QueryFailed(429, "Too many slow queries", "this client already has a query "
+                              "in the slow lane; one at a time", retry_after=self._retry_after(
+                                  self.slow))
+        if not self._is_penalized(digest, "client " + client):
             handle = await self._acquire(self.fast, deadline)
             until = min(deadline, time.monotonic() + self.limits.fast_budget)
-            answer = await self._ask(self.fast, handle, query, media, until, deadline)
+            answer = await self._ask(self.fast, handle, query, media, until, deadline, client)
             if isinstance(answer, Answer):
                 return answer
-            self._penalize(digest)
+            self._penalize(digest, "client " + client)
         return await self._slow(query, media, client, digest, deadline)
 
     async def _acquire(self, lane: _Lane, deadline: float) -> _Handle:
@@ -305,7 +317,7 @@ class QueryPool:
     async def _slow(self, query: str, media: dict[str, str | None], client: str, digest: str,
                     deadline: float) -> Answer:
         assert self.slow is not None
-        if client in self._in_slow:
+        if client in self._in_slow:  # it sent another one while this one was in the fast lane
             raise QueryFailed(429, "Too many slow queries", "this client already has a query "
                               "in the slow lane; one at a time", retry_after=self._retry_after(
                                   self.slow))
@@ -320,11 +332,11 @@ class QueryPool:
             raise
         started = time.monotonic()
         try:
-            answer = await self._ask(self.slow, handle, query, media, deadline, deadline)
+            answer = await self._ask(self.slow, handle, query, media, deadline, deadline, client)
         finally:
             self._in_slow.discard(client)
             if time.monotonic() - started > self.limits.fast_budget:
-                self._penalize(digest)  # still slow: keep it out of the fast lane
+                self._penalize(digest, "client " + client)  # still slow: not in the fast lane
         assert isinstance(answer, Answer)
         return answer
 
