@@ -158,8 +158,8 @@ def _run(store: Any, query: str, media: dict[str, str | None], max_rows: int,
         return ("error", 500, "Answer too large", str(exc))
     except RemoteRefused as exc:
         return ("error", 400, "Query refused", str(exc))
-    except QueryError as exc:
-        return ("error", 500, "Query failed", str(exc))
+    except QueryError as exc:  # the engine could not evaluate it (an unbound SERVICE name, …)
+        return ("error", 400, "Query failed", str(exc))
     if len(body) > max_answer:
         return ("error", 500, "Answer too large", str(_too_large(max_answer)))
     return ("ok", media_type, body, truncated, form)

@@ -281,8 +281,8 @@ def evaluation_errors() -> Iterator[None]:
         yield
     except PermissionError as exc:
         raise RemoteRefused(NETWORK_REFUSED) from exc
-    except OSError as exc:  # a SERVICE that failed, when remote access is allowed
-        raise QueryError(f"the query failed: {exc}") from exc
+    except (OSError, RuntimeError) as exc:  # a SERVICE that failed (remote access allowed),
+        raise QueryError(f"the query failed: {exc}") from exc  # or the engine gave up
 
 
 def is_iri(text: str) -> bool:
