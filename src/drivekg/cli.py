@@ -166,8 +166,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .store import execute, guard, open_store, serialize_results
 
     if args.list:
-        width = max(len(q.name) for q in bundled())
-        return write_out("".join(f"{q.name:<{width}}  {q.description}\n" for q in bundled()))
+        queries = bundled()
+        width = max(len(q.name) for q in queries)
+        return write_out("".join(f"{q.name:<{width}}  {q.description}\n" for q in queries))
     fmt, tty = args.format, sys.stdout.isatty()
 
     def answer() -> bytes:
@@ -276,8 +277,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except DriveKGError as exc:
         return fail(str(exc))
     head = "".join([f"HTTP/1.1 {status}\n", *(f"{n}: {v}\n" for n, v in headers), "\n"])
-    code = write_out(head.encode() + body if args.include else body)
-    return code if code else EXIT_OK if 200 <= status < 400 else EXIT_NONCONFORMING
+    write_out(head.encode() + body if args.include else body)
+    return EXIT_OK if 200 <= status < 400 else EXIT_NONCONFORMING
 
 
 # --------------------------------------------------------------------------- plumbing
