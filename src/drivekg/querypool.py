@@ -33,7 +33,6 @@ import contextlib
 import hashlib
 import math
 import multiprocessing
-import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -130,9 +129,6 @@ class QueryPool:
         )
         process.start()
         child.close()
-        if idle_priority and process.pid:  # from the start; the worker sets it again itself
-            with contextlib.suppress(OSError, AttributeError):
-                os.sched_setscheduler(process.pid, os.SCHED_IDLE, os.sched_param(0))
         handle = _Handle(process, parent)
         try:
             if not parent.poll(60):

@@ -1,14 +1,15 @@
 """Inside a SPARQL worker process of ``drivekg serve``: limits first, then answer jobs.
 
 A worker (started by ``querypool`` with ``multiprocessing``'s spawn) sets its limits before it
-loads anything, so that they hold for everything the query engine does:
+answers its first job, so that they hold for everything the query engine does:
 
 1. no network: ``sandbox.deny_network(all_threads=True)`` (a seccomp filter; a SERVICE call fails
    with EPERM, whatever the query text looks like to the guard);
 2. memory: ``RLIMIT_AS`` (address space) of ``max_memory`` bytes, set once the graph is loaded.
    pyoxigraph's allocator aborts the process when an allocation fails (SIGABRT), Python raises
    ``MemoryError``; either way the server answers "Query memory limit" and starts a fresh worker;
-3. the slow lane's workers run at ``SCHED_IDLE`` priority: they only get a CPU nobody else wants.
+3. the slow lane's workers, once loaded, run at ``SCHED_IDLE`` priority: they only get a CPU
+   nobody else wants.
 
 Then it answers jobs ``(query, media, max_rows, max_answer)`` until its pipe closes. An answer
 whose serialization would pass ``max_answer`` bytes is refused while it is being built.
@@ -175,14 +176,14 @@ def worker(out_dir: str, conn: Connection, max_memory: int, idle: bool) -> None:
     from .sandbox import deny_network
 
     try:
-        if idle:
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         deny_network(all_threads=True)
         from .store import guard, open_store
 
         store = open_store(Path(out_dir))
         guard("ASK {}")  # warm rdflib's SPARQL parser (about 30 ms) before the first real query
         resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+        if idle:  # only now: at SCHED_IDLE on a busy machine, loading could take minutes
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (DriveKGError, OSError) as exc:
         conn.send(("failed", str(exc)))
         return
