@@ -44,10 +44,10 @@ def triple_kinds(triples: Iterable[tuple[str, str, str]]) -> Counter[str]:
     links = {str(DKG.statedIn), REIFIES.value}
     counts: Counter[str] = Counter({kind: 0 for kind in KINDS})
     for s, p, _ in triples:
-        if s in passages:
-            counts["passages"] += 1
-        elif s in statements or p in links:
+        if p in links or s in statements:  # a passage reifying a fact (RDF 1.2) is a link
             counts["links"] += 1
+        elif s in passages:
+            counts["passages"] += 1
         elif s in conflicts:
             counts["conflicts"] += 1
         else:
