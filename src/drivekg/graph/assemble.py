@@ -21,8 +21,9 @@ A node's triples point at their passages in one of two ways, never both:
   prov:wasDerivedFrom passage, …``.
 
 A node with a conflict always has statement nodes, so each disagreeing value names its own
-passage; the ``dkg:Conflict`` names the passages. ``outputs.rdf12`` turns each statement node into
-RDF 1.2 reifications (``passage rdf:reifies <<( s p o )>>``). Text the article writes in English
+passage; the ``dkg:Conflict`` names the passages. The RDF 1.2 edition (``outputs.rdf12``) needs
+neither: there each passage reifies each triple it states (``fact_passages``). Text the article
+writes in English
 (names, descriptions, genres, a review's body) is tagged ``@en``.
 """
 
@@ -41,7 +42,7 @@ from drivekg.iris import digest, mint
 from drivekg.records import Article, Conflict, Fact, Lit, Passage, Ref, SourceInfo, Term, Value
 from drivekg.vocab import DKG, OA, PROV, RDF, RDFS, SDO, XSD, bind_prefixes, expand_curie
 
-__all__ = ["LANGUAGE", "STATEMENT", "build_graph", "is_record", "term"]
+__all__ = ["LANGUAGE", "STATEMENT", "Triple", "build_graph", "fact_passages", "is_record", "term"]
 
 LANGUAGE = "en"  # the article format is the English Wikipedia's
 STATEMENT = "statement/"  # key prefix of the RDF 1.1 statement nodes
@@ -50,6 +51,9 @@ ENGLISH = frozenset(
     {"schema:name", "schema:description", "schema:genre", "schema:reviewBody",
      "schema:alternateName"}
 )
+
+
+Triple = tuple[URIRef, URIRef, Node]
 
 
 def term(curie_or_iri: str) -> URIRef:
@@ -78,7 +82,7 @@ class GraphBuilder:
             return Literal(value.lexical, lang=LANGUAGE if prop in ENGLISH else None)
         return Literal(value.lexical, datatype=term(value.datatype))
 
-    def triple(self, fact: Fact) -> tuple[URIRef, URIRef, Node]:
+    def triple(self, fact: Fact) -> Triple:
         return mint(self.base, fact.subject), term(fact.property), self.node(fact.value,
                                                                              fact.property)
 
@@ -121,15 +125,22 @@ class GraphBuilder:
         g.add((position, OA.end, Literal(passage.end, datatype=XSD.integer)))
         return node
 
+    def cite(self, facts: Iterable[Fact]) -> dict[Triple, set[URIRef]]:
+        """Each fact's triple and the passages that state it (their descriptions are added)."""
+        cited: dict[Triple, set[URIRef]] = defaultdict(set)
+        for fact in facts:
+            cited[self.triple(fact)] |= {
+                self.add_passage(p) for p in self.passages.of(fact.evidence)
+            }
+        return cited
+
     def add_facts(self, facts: Iterable[Fact], conflicts: Iterable[Conflict]) -> None:
         g = self.graph
         facts = list(facts)
-        cited: dict[tuple[URIRef, URIRef, Node], set[URIRef]] = defaultdict(set)
-        for fact in facts:
-            triple = self.triple(fact)
+        cited = self.cite(facts)
+        for triple in cited:
             g.add(triple)
-            cited[triple] |= {self.add_passage(p) for p in self.passages.of(fact.evidence)}
-        by_subject: dict[URIRef, list[tuple[URIRef, URIRef, Node]]] = defaultdict(list)
+        by_subject: dict[URIRef, list[Triple]] = defaultdict(list)
         for triple in cited:
             by_subject[triple[0]].append(triple)
         disputed = {mint(self.base, c.subject) for c in conflicts}
@@ -184,3 +195,12 @@ def build_graph(
     builder.add_facts(sorted(facts, key=fact_order), conflicts)
     builder.add_conflicts(conflicts)
     return builder.graph
+
+
+def fact_passages(
+    facts: Iterable[Fact], *, base: str, source: SourceInfo, article: Article
+) -> dict[Triple, frozenset[URIRef]]:
+    """Each fact's triple and the IRIs of the passages that state it, fact by fact (the RDF 1.2
+    edition reifies them one by one, where the RDF 1.1 edition cites a node's passages once)."""
+    builder = GraphBuilder(base, source, article)
+    return {triple: frozenset(found) for triple, found in builder.cite(facts).items()}

@@ -71,7 +71,7 @@ def edition_counts(build: Publication) -> dict[str, Counter[str]]:
     """Triples by kind in the RDF 1.1 edition and in the RDF 1.2 edition."""
     rdf11 = triple_kinds((str(s), str(p), str(o)) for s, p, o in build.graph)
     rdf12 = triple_kinds((_text(t.subject), _text(t.predicate), _text(t.object))
-                         for t in edition12(build.graph))
+                         for t in edition12(build))
     return {"RDF 1.1 (graph.nt)": rdf11, "RDF 1.2 (graph-rdf12.nt)": rdf12}
 
 
