@@ -4,11 +4,15 @@ in the comment) and asked of the built graph in SPARQL, so a test names what it 
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
+from drivekg.errors import SourceError
 from drivekg.outputs.publication import Publication
-from drivekg.vocab import PREFIXES, SDO
+from drivekg.pipeline import build
+from drivekg.records import Article
+from drivekg.source.claims import load_claims
+from drivekg.vocab import DKG, PREFIXES, SDO
 
 ID = "https://w3id.org/drivekg/id/"
 PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + f"PREFIX id: <{ID}>\n"
@@ -111,3 +115,27 @@ def test_award_column_organisations_confer_categories(graph: Graph) -> None:
     counts = {str(row[0]).removeprefix(ID): int(row[1]) for row in answer}  # type: ignore[index]
     assert len(counts) == 9 and counts["world-soundtrack-academy"] == 2
     assert sum(counts.values()) == 10
+
+
+def test_the_claims_file_pins_the_source(drive_article: Article) -> None:
+    """[article] revision and retrieved become the article's schema:version and dkg:retrieved."""
+    text = '[article]\nrevision = "1234"\nretrieved = 2026-11-25\n'
+    claims = load_claims(text, source="c.toml", article=drive_article)
+    assert claims.source is not None
+    assert (claims.source.revision, claims.source.retrieved) == ("1234", "2026-11-25")
+    graph = build(
+        drive_article.text, article_source="a.txt", claims_text=text, base=ID
+    ).graph
+    article = URIRef(f"{ID}article/drive-soundtrack")
+    assert graph.value(article, SDO.version) == Literal("1234")
+    assert graph.value(article, DKG.retrieved) == Literal("2026-11-25", datatype=XSD.date)
+
+
+@pytest.mark.parametrize("value", ['"2026-11-25"', "2026-11-25T10:00:00", "20261125"])
+def test_a_retrieval_date_that_is_no_date_names_its_line(drive_article: Article,
+                                                         value: str) -> None:
+    """retrieved must be a TOML date (the curated day, not a time or a string)."""
+    text = f'[article]\ntitle = "Drive (soundtrack)"\nretrieved = {value}\n'
+    with pytest.raises(SourceError) as info:
+        load_claims(text, source="c.toml", article=drive_article)
+    assert str(info.value).startswith("c.toml:3: 'retrieved' must be a date")
