@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from .entityfiles import dumps
 from .formats import FORMATS, JSONLD, NTRIPLES, TURTLE
+from .iris import safe_href
 from .labels import Labeler, curie, literal_text, term_label
 from .neighbourhood import Picture, draw
 from .schemaorg import describe
@@ -116,7 +117,7 @@ class SiteBuilder:
                 self.evidence[(s, p, o)].append(ev)  # type: ignore[arg-type]
         self.article_url = next(
             (str(u) for a in sorted(graph.subjects(RDF.type, SDO.Article), key=str)
-             for u in sorted(graph.objects(a, SDO.url), key=str)), None,
+             for u in sorted(graph.objects(a, SDO.url), key=str) if safe_href(str(u))), None,
         )
         self.env = _environment()
 
@@ -143,8 +144,11 @@ class SiteBuilder:
             quote = self.graph.value(node, PROV.value)
             line = self.graph.value(node, DKG.line)
             return Value(f"“{quote}” (line {line})", title=str(node))
-        if str(node).startswith(("http://", "https://")) and curie(node) == str(node):
-            return Value(str(node), href=str(node), external=True)
+        if curie(node) == str(node):  # no vocabulary's: an IRI of the web, or of another scheme
+            external = safe_href(str(node))
+            if external and ":" in external:
+                return Value(str(node), href=external, external=True)
+            return Value(str(node))  # javascript:, urn:, … are shown, never linked
         return Value(term_label(node), title=curie(node))
 
     def link(self, node: Node | None, page: str) -> Value:
@@ -178,9 +182,11 @@ class SiteBuilder:
 
     def charts(self, node: URIRef, page: str) -> list[dict[str, Any]]:
         g, first = self.graph, self.label.first
-        entries = set(g.subjects(RDF.type, DKG.ChartEntry))
-        if node != self.home:
-            entries &= set(g.subjects(DKG.chartedItem, node)) | set(g.subjects(DKG.chart, node))
+        # the home page lists every entry; any other page only its own (found from the node, so
+        # that the site's cost grows with the graph, not with pages x entries)
+        entries = (set(g.subjects(RDF.type, DKG.ChartEntry)) if node == self.home else {
+            e for e in {*g.subjects(DKG.chartedItem, node), *g.subjects(DKG.chart, node)}
+            if (e, RDF.type, DKG.ChartEntry) in g})
         rows = []
         for entry in entries:
             start, end = first(entry, DKG.periodStart), first(entry, DKG.periodEnd)
@@ -208,9 +214,9 @@ class SiteBuilder:
 
     def nominations(self, node: URIRef, page: str) -> list[dict[str, Any]]:
         g, first = self.graph, self.label.first
-        found = set(g.subjects(RDF.type, DKG.AwardNomination))
-        if node != self.home:
-            found &= set(g.subjects(DKG.nominee, node)) | set(g.subjects(DKG.award, node))
+        found = (set(g.subjects(RDF.type, DKG.AwardNomination)) if node == self.home else {
+            n for n in {*g.subjects(DKG.nominee, node), *g.subjects(DKG.award, node)}
+            if (n, RDF.type, DKG.AwardNomination) in g})
         rows = []
         for nom in found:
             date = first(nom, DKG.ceremonyDate)
@@ -274,6 +280,7 @@ class SiteBuilder:
             "alternates": alternates,
             "picture": picture,
             "article_url": self.article_url,
+            "csp": Markup(CONTENT_SECURITY_POLICY),  # a constant; its quotes stay as written
         }
         html: str = self.env.get_template("entity.html").render(**context)
         return html.encode()
@@ -295,7 +302,7 @@ class SiteBuilder:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("drivekg", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -303,6 +310,22 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["url"] = url_attribute
+    return env
+
+
+def url_attribute(url: str) -> str:
+    """The one way a URL enters a page (``href="{{ x | url }}"``): http(s) or relative, else
+    ``#`` -- the values are checked before they get here, this is the last line of defence."""
+    return safe_href(url) or "#"
+
+
+# What the pages need, and nothing else: the stylesheet and the favicon from the site itself.
+# The JSON-LD block is data (never run: no script-src), the SVG is inline. As a <meta> (the site
+# is plain files, often without headers of its own) it cannot carry frame-ancestors.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+)
 
 
 def _static(name: str) -> bytes:
