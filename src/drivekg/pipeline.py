@@ -15,7 +15,7 @@ from .article import parse_article
 from .build import Names, build_infobox, build_tables, settle_types
 from .claims import Claims, load_claims
 from .conflicts import fact_order, reconcile
-from .errors import SourceError
+from .errors import SourceError, TooLargeError
 from .formats import FORMATS, TURTLE
 from .graph import build_graph
 from .iris import slug
@@ -50,8 +50,13 @@ def build(
     claims_text: str | None = None,
     claims_source: str = "claims.toml",
     base: str,
+    max_facts: int | None = None,
 ) -> Build:
-    """Parse, build and reconcile; raises ``SourceError`` for anything it cannot read."""
+    """Parse, build and reconcile; raises ``SourceError`` for anything it cannot read.
+
+    ``max_facts`` bounds the size of a build: past it, ``TooLargeError`` is raised before the
+    graph is made (the graph, its validation and its site all grow with the number of facts).
+    """
     article = parse_article(article_text, article_source)
     claims = (
         load_claims(claims_text, source=claims_source, article=article)
@@ -65,6 +70,10 @@ def build(
     _check_references(claims, facts, claims_source)
     facts, conflicts = reconcile(set(facts))
     facts = sorted(set(facts), key=fact_order)
+    if max_facts is not None and len(facts) > max_facts:
+        sources = article_source + (f" + {claims_source}" if claims_text is not None else "")
+        message = f"states {len(facts):,} facts, more than the {max_facts:,} a build may hold"
+        raise TooLargeError(message, source=sources, count=len(facts), limit=max_facts)
     source = claims.source or SourceInfo(key=f"article/{slug(article.title)}", title=article.title)
     graph = build_graph(facts, conflicts, base=base, source=source, about=album)
     return Build(article, source, album, tuple(facts), tuple(conflicts), graph, base)
