@@ -271,8 +271,8 @@ def test_bad_occurrence_names_its_line(drive_article: Article, value: str, messa
         ("value = " + "9" * 40, "schema:ratingValue", "not a valid xsd:integer"),
         ("value = 100000", "dkg:position", "a whole number from 1 to 99999"),
     ],
-    ids=["arabic-indic-year", "year-0000", "year-month-0000", "duration-40-digits", "integer-40-digits",
-         "position-100000"],
+    ids=["arabic-indic-year", "year-0000", "year-month-0000", "duration-40-digits",
+         "integer-40-digits", "position-100000"],
 )
 def test_values_out_of_range_are_refused(
     drive_article: Article, value: str, prop: str, message: str
