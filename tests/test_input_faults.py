@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -370,3 +371,13 @@ def test_crlf_and_cr_line_ends_count_as_one(end: str) -> None:
     odd = DRIVE.replace("soundtrack album to", "soundtrack\u2028album to", 1)
     got = build(odd.replace("\n", end), article_source="a.txt", base=DEFAULT_BASE)
     assert sorted(f.evidence.line for f in got.facts) == sorted(f.evidence.line for f in want.facts)
+
+
+def test_term_lists_are_what_the_script_generates() -> None:
+    """data/terms.txt is exactly scripts/vocab_terms.py's output from the vocabulary copies."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "vocab_terms.py"), "--check"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
