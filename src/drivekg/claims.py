@@ -94,29 +94,29 @@ def load_claims(text: str, *, source: str, article: Article) -> Claims:
     """Read a claims file; raises ``SourceError`` ("claims.toml:LINE: what is wrong")."""
     text = text.removeprefix(BOM)
     try:
-        where = layout(text)  # first: it refuses nesting tomllib would recurse too deep into
+        written = layout(text)  # first: it refuses nesting tomllib would recurse too deep into
         data = tomllib.loads(text)
     except NestingError as exc:
         raise SourceError(str(exc), source=source, line=exc.line) from None
     except tomllib.TOMLDecodeError as exc:
         message, line = _toml_error(exc, text)
         raise SourceError(f"invalid TOML: {message}", source=source, line=line) from None
-    root = where["root"][0]
+    root = written["root"][0]
     for name in data:
         if name not in _FIELDS:
-            blocks = where.get(name)
-            where_ = root.keys.get(name) or (blocks[0].line if blocks else None)
+            blocks = written.get(name)
+            at = root.keys.get(name) or (blocks[0].line if blocks else None)
             known = ", ".join(_written(t) for t in _FIELDS)
             message = f"unknown table {clip(name)} (known: {known})"
-            raise SourceError(message, source=source, line=where_)
+            raise SourceError(message, source=source, line=at)
 
     reader = _Reader(source, article)
     info = None
     if "article" in data:
-        (table,) = reader.tables(data, where, "article")
+        (table,) = reader.tables(data, written, "article")
         info = reader.source_info(table)
-    entities = [reader.entity(table) for table in reader.tables(data, where, "entity")]
-    for table in reader.tables(data, where, "claim"):
+    entities = [reader.entity(table) for table in reader.tables(data, written, "entity")]
+    for table in reader.tables(data, written, "claim"):
         reader.claim(table)
     return Claims(info, tuple(entities), tuple(reader.facts), tuple(reader.references))
 
