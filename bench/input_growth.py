@@ -4,8 +4,9 @@
 
 Each size is built by `drivekg build` in a fresh process; the figures are that process's CPU
 seconds (user + system: steady on a shared machine, unlike wall time, which is shown beside them).
-The growth exponent k between two sizes is log(t2/t1) / log(n2/n1): 1 is linear. Baseline: the
-figures measured before the input hardening (issue 11), wall time, same kind of table.
+The growth exponent k between two sizes is log(t2/t1) / log(n2/n1): 1 is linear. Baselines: the
+CPU seconds of the same builds at commit 34525ad (before the input hardening of issue 11, measured
+the same way), and the wall times issue 11 reported.
 With --stages, each size is also timed stage by stage in-process (CPU seconds), to find the
 stage that grows faster than the input.
 """
@@ -22,7 +23,8 @@ import time
 from pathlib import Path
 
 SIZES = [300, 1_000, 3_000, 10_000]
-BASELINE = {300: 7.5, 1_000: 32.0, 3_000: 136.0}  # seconds; 30,000 rows did not finish
+BASELINE_CPU = {300: 5.3, 1_000: 22.8, 3_000: 89.8}  # CPU s at 34525ad; 10,000 not run
+BASELINE_WALL = {300: 7.5, 1_000: 32.0, 3_000: 136.0}  # issue 11; 30,000 rows did not finish
 
 
 def article(rows: int) -> str:
@@ -110,18 +112,24 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results = {n: whole_build(n, Path(tmp)) for n in sizes}
     print("drivekg build of a generated chart table (CPU = user + system of the build process)")
-    print(f"{'rows':>7} {'wall s':>8} {'CPU s':>8} {'CPU ms/row':>11} {'k (CPU)':>8}"
-          f" {'baseline wall s':>16} {'k (baseline)':>13}")
+    print(f"{'rows':>7} {'wall s':>8} {'CPU s':>8} {'CPU ms/row':>11} {'k':>6}"
+          f" | before: {'CPU s':>6} {'ms/row':>7} {'k':>5} {'wall s':>7} {'k':>5}")
     previous: tuple[int, float] | None = None
     for n in sizes:
         wall, cpu = results[n]
-        old = BASELINE.get(n)
         k = exponent(previous[0], previous[1], n, cpu) if previous else ""
-        prior = [m for m in BASELINE if m < n]
-        old_k = exponent(max(prior), BASELINE[max(prior)], n, old) if old and prior else ""
-        old_text = f"{old:.1f}" if old else "—"
-        print(f"{n:>7} {wall:>8.1f} {cpu:>8.1f} {1000 * cpu / n:>11.2f} {k:>8}"
-              f" {old_text:>16} {old_k:>13}")
+        before = []
+        for old in (BASELINE_CPU, BASELINE_WALL):
+            prior = [m for m in old if m < n]
+            if n in old:
+                old_k = exponent(max(prior), old[max(prior)], n, old[n]) if prior else ""
+                before += [f"{old[n]:.1f}", old_k]
+            else:
+                before += ["—", ""]
+        per_row = f"{1000 * BASELINE_CPU[n] / n:.2f}" if n in BASELINE_CPU else "—"
+        old_cpu, old_k, old_wall, old_wall_k = before
+        print(f"{n:>7} {wall:>8.1f} {cpu:>8.1f} {1000 * cpu / n:>11.2f} {k:>6}"
+              f" |         {old_cpu:>6} {per_row:>7} {old_k:>5} {old_wall:>7} {old_wall_k:>5}")
         previous = (n, cpu)
     if "--stages" in argv:
         print("\nstage CPU seconds (in-process)")
