@@ -396,6 +396,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    pause = os.environ.get("DRIVEKG_TEST_PAUSE")  # POINT:FILE, for tests of killed builds only
+    if pause:
+        from .files import pause_at
+
+        point, _, marker = pause.partition(":")
+        try:
+            pause_at(point, Path(marker))
+        except ValueError as exc:
+            return fail(f"DRIVEKG_TEST_PAUSE: {exc}")
     code: int = args.run(args)
     return code
 
