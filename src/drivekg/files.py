@@ -256,6 +256,18 @@ def write_file(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
+def read_bytes(path: Path, *, limit: int, shown: str | None = None) -> bytes:
+    """A file's bytes, at most ``limit`` of them: a larger file is a ``SourceError``."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(
+            f"larger than the limit of {limit:,} bytes (raise it with --max-size)",
+            source=shown or str(path),
+        )
+    return data
+
+
 def read_text(path: Path, *, shown: str | None = None) -> str:
     """A UTF-8 text file; bytes that are not UTF-8 are a ``SourceError`` naming their line."""
     data = path.read_bytes()

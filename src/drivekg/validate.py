@@ -18,6 +18,7 @@ report bytes; ``violations`` and ``text`` are sorted.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -91,6 +92,14 @@ def _shapes() -> Graph:
 
 def validate(data: Graph) -> Validation:
     """Validate ``data`` against the shipped shapes; ``data`` is not changed."""
+    with warnings.catch_warnings():
+        # rdflib warns when it writes a numeric literal whose lexical form is not a number; such a
+        # literal is a finding of the report (sh:datatype), not something to print besides it.
+        warnings.filterwarnings("ignore", category=UserWarning, module="rdflib.term")
+        return _validate(data)
+
+
+def _validate(data: Graph) -> Validation:
     conforms, report, _ = pyshacl.validate(
         data,
         shacl_graph=_shapes(),
