@@ -304,7 +304,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def fail(message: str) -> int:
-    print(f"drivekg: {message}", file=sys.stderr)
+    """Say what went wrong on one line of stderr; exit code 2."""
+    print(f"drivekg: {' '.join(message.splitlines())}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -445,4 +446,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
-    sys.exit(main())
+    """The ``drivekg`` program: ``main`` with the ways a Unix program may be stopped handled.
+
+    When the reader of our output goes away (``drivekg build | head -1``), the next write raises
+    BrokenPipeError: every command stops there quietly with exit code 0, like other Unix tools,
+    and stdout is pointed at /dev/null so the interpreter's own flush at exit stays quiet too.
+    Ctrl-C exits 130 without a traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()  # a pipe is block-buffered: most output is written only here
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
