@@ -236,3 +236,21 @@ def test_remote_json_ld_contexts_are_refused_without_connecting(
     where = one_error_line(run("validate", str(doc)), doc)
     assert f"{url}/ctx.jsonld" in where
     no_connection(sock)
+
+
+@pytest.mark.parametrize("suffix", ["ttl", "nt", "jsonld", "rdf"])
+def test_a_utf8_byte_order_mark_is_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    """A file an editor saved with a UTF-8 byte order mark validates like one without."""
+    body = {
+        "ttl": '<urn:x:a> <https://schema.org/name> "x" .\n',
+        "nt": '<urn:x:a> <https://schema.org/name> "x" .\n',
+        "jsonld": '{"@id": "urn:x:a", "https://schema.org/name": "x"}',
+        "rdf": f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:s="https://schema.org/">'
+        '<rdf:Description rdf:about="urn:x:a"><s:name>x</s:name></rdf:Description></rdf:RDF>',
+    }[suffix]
+    doc = tmp_path / f"bom.{suffix}"
+    doc.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    assert main(["validate", str(doc)]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out == f"{doc}: conforms (1 triples)\n"

@@ -24,7 +24,9 @@ triple terms and directional language strings are refused: an rdflib Graph canno
 
 from __future__ import annotations
 
+import codecs
 import json
+
 import pyexpat
 import re
 import warnings
@@ -71,6 +73,8 @@ def read_rdf(data: bytes, *, source: str, base: str, limit: int) -> Graph:
     Raises ``SourceError`` (with a line where one is known) for anything it cannot read.
     """
     fmt = rdf_format(source)
+    if fmt not in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+        data = data.removeprefix(codecs.BOM_UTF8)  # as editors on Windows write (expat, json: ok)
     if fmt == ox.RdfFormat.RDF_XML:
         _check_xml(data, source, limit)
     elif fmt == ox.RdfFormat.JSON_LD:
