@@ -90,13 +90,13 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     assert where.startswith(": ") and "4,096 bytes" in where and "--max-size" in where
 
 
-def test_the_default_size_limit_is_64_mib(tmp_path: Path) -> None:
-    """Without --max-size, a file of 64 MiB + 1 byte is refused (the documented default)."""
+def test_the_default_size_limit_is_16_mib(tmp_path: Path) -> None:
+    """Without --max-size, a file of 16 MiB + 1 byte is refused (the documented default)."""
     doc = tmp_path / "big.nt"
     with open(doc, "wb") as handle:
-        handle.truncate(64 * 1024 * 1024 + 1)
+        handle.truncate(16 * 1024 * 1024 + 1)
     where = one_error_line(run("validate", str(doc)), doc)
-    assert "67,108,864 bytes" in where
+    assert "16,777,216 bytes" in where
 
 
 def test_deep_xml_nesting_is_refused(tmp_path: Path) -> None:

@@ -148,7 +148,7 @@ def byte_size(text: str) -> int:
     return int(number) * units[unit]
 
 
-MAX_SIZE = "64M"
+MAX_SIZE = "16M"
 
 
 # --------------------------------------------------------------------------- query

@@ -42,7 +42,7 @@ from .errors import SourceError
 
 __all__ = ["MAX_DEPTH", "read_rdf", "rdf_format"]
 
-MAX_DEPTH = 256  # XML elements or JSON arrays and objects nested in one another
+MAX_DEPTH = 100  # XML elements or JSON arrays and objects nested in one another
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 _BY_EXTENSION = {
