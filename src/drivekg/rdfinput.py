@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import codecs
 import json
-
 import pyexpat
 import re
 import warnings
