@@ -3,13 +3,13 @@
     .venv/bin/python bench/kill_bench.py [--trials N] [--old CHECKOUT] [--article FILE]
 
 Each trial starts from out/ holding the "old" tree (built with another --base), starts a real
-`drivekg build` of the "new" tree, kills it after a random delay within one build's duration, and
-classifies out/: old, new, missing or partial, and whether staging directories were left beside it.
-Then it runs the next build to the end and looks again. With ``--old CHECKOUT`` the same is done
-with that checkout's code (its ``src`` first on PYTHONPATH).
- Baseline (issue 11, the two-rename swap):
-".out.new-*" left behind in 4 of 20 killed builds and never cleaned up; killed between the two
-renames (reproduced by delaying the first), out/ missing.
+`drivekg build` of the "new" tree, kills it after a random delay (0.5 to 1.2 times one build's
+duration, so that writing and swapping fall inside the window) and classifies out/: old, new,
+missing or partial, and whether staging directories were left beside it. Then it runs the next
+build to the end and looks again. With ``--old CHECKOUT`` the same is done with that checkout's
+code (its ``src`` first on PYTHONPATH). Baseline (issue 11, the two-rename swap): ".out.new-*" left
+behind in 4 of 20 killed builds and never cleaned up; killed between the two renames (reproduced
+by delaying the first), out/ missing.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def main() -> None:
             out = Path(tmp) / f"trial-{trial}" / "out"
             shutil.copytree(Path(tmp) / "ref-old" / "out", out)
             process = build(out, NEW_BASE)
-            time.sleep(chance.uniform(0, duration))
+            time.sleep(chance.uniform(0.5, 1.2) * duration)
             process.send_signal(signal.SIGKILL)
             process.wait()
             after_kill[state(out, reference)] += 1
@@ -91,8 +91,8 @@ def main() -> None:
             after_next[state(out, reference)] += 1
             still_littered += litter(out) > 0
             shutil.rmtree(out.parent)
-    print(f"code: {args.old or 'this checkout'}; {args.trials} builds killed at random moments "
-          f"within {duration:.1f} s (one build's duration)")
+    print(f"code: {args.old or 'this checkout'}; {args.trials} builds killed at random moments, "
+          f"{duration * 0.5:.1f}-{duration * 1.2:.1f} s after they started (one: {duration:.1f} s)")
     print(f"  out/ after the kill:       {dict(sorted(after_kill.items()))}")
     print(f"  staging left beside out/:  {littered} of {args.trials}")
     print(f"  out/ after the next build: {dict(sorted(after_next.items()))}")

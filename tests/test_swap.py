@@ -252,3 +252,20 @@ def test_concurrent_builds_take_turns(
     (marker(out, "second")).unlink()
     assert second.wait(timeout=60) == 0
     assert (which(out, contents), leftovers(out)) == ("old", [])
+
+
+def test_only_this_outs_leftovers_are_removed(
+    tmp_path: Path, contents: dict[str, dict[str, bytes]]
+) -> None:
+    """A build removes its own out/'s stale staging (even named `out[1]`), nothing of others."""
+    out = tmp_path / "out[1]"
+    next_build(out)
+    (tmp_path / ".out[1].new-killed").mkdir()
+    (tmp_path / ".out[1].new-killed" / "graph.ttl").write_text("half")
+    (tmp_path / ".out1.new-other").mkdir()
+    (tmp_path / ".out.new-other").mkdir()
+    next_build(out)
+    assert which(out, contents) == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".out.new-other", ".out1.new-other", ".out[1].lock", "out[1]"
+    ]

@@ -112,18 +112,21 @@ def _remove(path: Path) -> None:
 
 def _recover_and_clean(out_dir: Path) -> None:
     """Undo what killed builds left (call with the lock held: no other build is writing)."""
-    parent = out_dir.parent
-    old = sorted(parent.glob(_sibling(out_dir, "old") + "*"))
+    def left(stage: str) -> list[Path]:  # (not glob: the name of out/ may hold * or [)
+        prefix = _sibling(out_dir, stage)
+        return sorted(p for p in out_dir.parent.iterdir() if p.name.startswith(prefix))
+
     if not os.path.lexists(out_dir):  # killed in the fallback's gap: put the old tree back
-        for holder in old:
+        for holder in left("old"):
             if (holder / out_dir.name).exists():
                 os.rename(holder / out_dir.name, out_dir)
                 break
     keep = _managed_link(out_dir)
     for stage in STAGES:
-        for stale in parent.glob(_sibling(out_dir, stage) + "*"):
+        for stale in left(stage):
             if stale.name != keep:
                 _remove(stale)
+
 
 
 def _renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
