@@ -130,6 +130,8 @@ def test_deep_json_ld_nesting_is_refused_not_a_crash(tmp_path: Path) -> None:
         ("bad.jsonld", '{"@id": "urn:x:a",\n "urn:x:b": }\n', 2),
         ("bad.rdf", f'<rdf:RDF xmlns:rdf="{RDF}">\n<rdf:Description>\n</rdf:RDF>\n', 3),
         ("bad.ttl", '<urn:x:a> <urn:x:b> """never closed\n\n\n', 1),
+        ("enc.rdf", f'<?xml version="1.0" encoding="utf0-8"?>\n<rdf:RDF xmlns:rdf="{RDF}"/>\n', 1),
+
     ],
 )
 def test_a_syntax_error_is_one_line_with_its_line_number(

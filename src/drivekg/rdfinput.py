@@ -172,6 +172,9 @@ def _check_xml(data: bytes, source: str, limit: int) -> None:
         ) from None
     except _Refused as exc:
         raise SourceError(str(exc), source=source, line=parser.CurrentLineNumber) from None
+    except (LookupError, ValueError) as exc:  # the XML declaration names an encoding Python lacks
+        raise SourceError(f"cannot be read as XML: {exc}", source=source, line=1) from None
+
 
 
 # --------------------------------------------------------------------------- JSON-LD
