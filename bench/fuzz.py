@@ -97,7 +97,8 @@ def run_target(target: str, cases: int, tally: Tally, work: Path, seconds: float
                 with time_limit(seconds):
                     outcome = run_cli(["validate", str(path)])
                 problem = validate_problem(path, outcome)
-                code = str(outcome.code)
+                code = str(outcome.code) if outcome.traceback is None else "traceback"
+
             except Hang as exc:
                 problem, code = f"hang: {exc}", "hang"
             tally.record(target, code, problem, {path.name: document})
