@@ -21,6 +21,7 @@ import pytest
 
 from drivekg import files
 from drivekg.cli import main
+from drivekg.errors import OutputError
 
 from .conftest import DATA
 
@@ -269,3 +270,15 @@ def test_only_this_outs_leftovers_are_removed(
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".out.new-other", ".out1.new-other", ".out[1].lock", "out[1]"
     ]
+
+
+def test_a_file_name_too_long_is_named_and_out_is_untouched(
+    tmp_path: Path, trees: dict[str, Path], contents: dict[str, dict[str, bytes]]
+) -> None:
+    """A file name over 255 bytes: the error names the file, and out/ is as it was."""
+    out = prepare(tmp_path, trees, "long")
+    with pytest.raises(OutputError) as refused:
+        files.write_tree(out, {"graph.ttl": b"", f"site/id/{'x' * 300}.html": b""})
+    message = str(refused.value)
+    assert f"{out}/site/id/xxxx" in message and "File name too long" in message
+    assert (which(out, contents), leftovers(out)) == ("old", [])

@@ -228,8 +228,14 @@ def _write_locked(out_dir: Path, files: Mapping[str, bytes]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=_sibling(out_dir, "new"), dir=out_dir.parent))
     try:
         for number, (relative, data) in enumerate(sorted(files.items())):
-            _write(staging / relative, data)
+            try:
+                _write(staging / relative, data)
+            except OSError as exc:  # name the file (an entity's name can be too long for one)
+                shown = str(out_dir / relative)
+                shown = shown if len(shown) <= 120 else shown[:100] + "…" + shown[-10:]
+                raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from exc
             if number == 0:
+
                 _pause("staging")
         staging.chmod(0o755)
         _pause("staged")
