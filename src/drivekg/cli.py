@@ -144,7 +144,6 @@ def byte_size(text: str) -> int:
         number, unit = number[:-1], number[-1]
     if not number.isdigit() or int(number) < 1:
         raise argparse.ArgumentTypeError(f"a size is bytes, like 500K or 64M, not {text!r}")
-
     return int(number) * units[unit]
 
 
