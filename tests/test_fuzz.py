@@ -5,7 +5,6 @@ The long run is bench/fuzz.py; the strategies and properties are in tests/fuzzin
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,15 +29,19 @@ from .fuzzing import (
 SHORT = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
-WORK = Path(tempfile.mkdtemp(prefix="drivekg-fuzz-"))
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @SHORT
 @given(data=st.data())
-def test_validate_reports_or_names_the_file(fmt: str, data: st.DataObject) -> None:
+def test_validate_reports_or_names_the_file(work: Path, fmt: str, data: st.DataObject) -> None:
     """Any mutated RDF file: exit 0/1 with a report, or exit 2 with one `file: …` line."""
-    path = WORK / f"case.{fmt}"
+    path = work / f"case.{fmt}"
     path.write_bytes(data.draw(rdf_documents(fmt), label="document"))
     with time_limit(20):
         problem = validate_problem(path, run_cli(["validate", str(path)]))
@@ -46,8 +49,8 @@ def test_validate_reports_or_names_the_file(fmt: str, data: st.DataObject) -> No
 
 
 @pytest.fixture(scope="module")
-def out() -> Path:
-    out = WORK / "out"
+def out(work: Path) -> Path:
+    out = work / "out"
     assert main(["build", str(NEON), "--no-claims", "--out", str(out)]) == 0
     return out
 
@@ -58,7 +61,7 @@ def test_a_failed_build_leaves_out_as_it_was(
     out: Path, article: bytes, claims: bytes | None
 ) -> None:
     """A build of a mutated article (and claims file) that fails changes nothing in out/."""
-    sources = (WORK / "article.txt", WORK / "article.claims.toml")
+    sources = (out.parent / "article.txt", out.parent / "article.claims.toml")
     sources[0].write_bytes(article)
     sources[1].unlink(missing_ok=True)
     if claims is not None:
@@ -77,7 +80,7 @@ def test_a_failed_build_leaves_out_as_it_was(
 @given(article=article_texts(), claims=claims_texts())
 def test_a_mutated_article_builds_or_names_a_line(out: Path, article: bytes, claims: bytes) -> None:
     """A build of a mutated article and claims file succeeds or ends in one `file:line` line."""
-    sources = (WORK / "article.txt", WORK / "article.claims.toml")
+    sources = (out.parent / "article.txt", out.parent / "article.claims.toml")
     sources[0].write_bytes(article)
     sources[1].write_bytes(claims)
     before = tree(out)
