@@ -187,7 +187,7 @@ def test_validate_never_fetches_a_remote_context(
         context = f"http://127.0.0.1:{port}/ctx.jsonld"
         doc.write_text(json.dumps({"@context": context, "@id": "urn:x:a", "name": "x"}))
         assert main(["validate", str(doc)]) == 2
-        assert "refusing to fetch" in capsys.readouterr().err
+        assert f"refusing to load the JSON-LD @context '{context}'" in capsys.readouterr().err
         with pytest.raises(TimeoutError):
             listener.accept()
 
@@ -227,3 +227,18 @@ def test_editing_a_quoted_sentence_fails_the_build(
     line = int(err.split("drive.claims.toml:")[1].split(":")[0])
     assert "topped iTunes charts" in claims_text.splitlines()[line - 1]
     assert not out.exists()
+
+
+def test_validate_reports_each_blank_node_on_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two nameless people of the data, each breaking the same shape: two results, not one."""
+    doc = tmp_path / "people.ttl"
+    doc.write_text(
+        "@prefix s: <https://schema.org/> .\n"
+        "<https://w3id.org/drivekg/id/x> s:author [ a s:Person ] , [ a s:Person ] .\n"
+    )
+    assert main(["validate", str(doc)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    focus = {line.split()[0] for line in out[1:]}
+    assert len(focus) == 2, out

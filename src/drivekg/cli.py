@@ -109,33 +109,54 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from rdflib import Graph
-    from rdflib.util import guess_format
+    import logging
 
+    from drivekg.errors import SourceError
+    from drivekg.files import read_bytes
+    from drivekg.graph.rdfinput import read_rdf
     from drivekg.graph.validate import validate
-    from drivekg.offline import NetworkRefused, no_network
+    from drivekg.offline import no_network
 
+    # rdflib logs a warning with a traceback for each literal whose lexical form does not fit its
+    # datatype; the SHACL report already names those (sh:datatype), so they are not repeated.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     worst = EXIT_OK
     for name in args.files:
-        graph = Graph()
+        path = Path(name)
         try:
+            data = read_bytes(path, limit=args.max_size, shown=name)
             with no_network():
-                graph.parse(name, format=guess_format(name) or "turtle")
-        except FileNotFoundError:
-            return fail(f"{name}: no such file")
-        except NetworkRefused as exc:
+                base = path.absolute().as_uri()
+                graph = read_rdf(data, source=name, base=base, limit=args.max_size)
+                result = validate(graph)
+        except OSError as exc:
+            return fail(f"{name}: {exc.strerror or exc}")
+        except SourceError as exc:
+            return fail(str(exc))
+        except DriveKGError as exc:
             return fail(f"{name}: {exc}")
-        except Exception as exc:  # rdflib raises many kinds; the message is what matters
-            return fail(f"{name}: cannot be read as RDF: {exc}")
-        result = validate(graph)
         if result.conforms:
             print(f"{name}: conforms ({len(graph)} triples)")
             continue
         worst = EXIT_NONCONFORMING
         print(f"{name}: DOES NOT CONFORM, {len(result.violations)} violation(s)")
-        for focus, shape, path, message in result.violations:
-            print(f"  {focus}  {path}  {message}  [{shape}]")
+        for focus, shape, path_text, message in result.violations:
+            print(f"  {focus}  {path_text}  {message}  [{shape}]")
     return worst
+
+
+def byte_size(text: str) -> int:
+    """A size in bytes: a number, optionally followed by K, M or G (powers of 1024)."""
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    number, unit = text.strip().upper().removesuffix("B"), ""
+    if number[-1:] in units:
+        number, unit = number[:-1], number[-1]
+    if not number.isdigit() or int(number) < 1:
+        raise argparse.ArgumentTypeError(f"a size is bytes, like 500K or 64M, not {text!r}")
+    return int(number) * units[unit]
+
+
+MAX_SIZE = "16M"
 
 
 # --------------------------------------------------------------------------- query
@@ -303,7 +324,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def fail(message: str) -> int:
-    print(f"drivekg: {message}", file=sys.stderr)
+    """Say what went wrong on one line of stderr; exit code 2."""
+    print(f"drivekg: {' '.join(message.splitlines())}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -343,8 +365,21 @@ def parser() -> argparse.ArgumentParser:
     )
     b.set_defaults(run=cmd_build)
 
-    v = sub.add_parser("validate", help="validate RDF files against the shapes")
+    v = sub.add_parser(
+        "validate",
+        help="validate RDF files against the shapes",
+        description="Validate each FILE against the shapes: exit 0 if all conform, 1 if one does "
+        "not, 2 at the first file that cannot be read. The format is the file name's extension's "
+        "(.ttl, .nt, .nq, .trig, .n3, .jsonld/.json, .rdf/.owl/.xml; Turtle otherwise). Nothing is "
+        "fetched: a remote JSON-LD @context is refused, owl:imports and XML external entities are "
+        "not followed.",
+    )
     v.add_argument("files", nargs="+", metavar="FILE", help="Turtle, N-Triples, JSON-LD, RDF/XML")
+    v.add_argument(
+        "--max-size", type=byte_size, default=byte_size(MAX_SIZE), metavar="SIZE",
+        help=f"refuse a larger file, or RDF/XML larger with its entities expanded "
+        f"(default {MAX_SIZE}; K, M, G are powers of 1024)",
+    )
     v.set_defaults(run=cmd_validate)
 
     q = sub.add_parser(
@@ -411,9 +446,33 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    pause = os.environ.get("DRIVEKG_TEST_PAUSE")  # POINT:FILE, for tests of killed builds only
+    if pause:
+        from .files import pause_at
+
+        point, _, marker = pause.partition(":")
+        try:
+            pause_at(point, Path(marker))
+        except ValueError as exc:
+            return fail(f"DRIVEKG_TEST_PAUSE: {exc}")
     code: int = args.run(args)
     return code
 
 
 def entry() -> None:
-    sys.exit(main())
+    """The ``drivekg`` program: ``main`` with the ways a Unix program may be stopped handled.
+
+    When the reader of our output goes away (``drivekg build | head -1``), the next write raises
+    BrokenPipeError: every command stops there quietly with exit code 0, like other Unix tools,
+    and stdout is pointed at /dev/null so the interpreter's own flush at exit stays quiet too.
+    Ctrl-C exits 130 without a traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()  # a pipe is block-buffered: most output is written only here
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)

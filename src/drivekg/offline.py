@@ -1,9 +1,10 @@
-"""No network by surprise: reading RDF never fetches anything.
+"""No network by surprise: reading and validating RDF never fetches anything.
 
-rdflib follows a JSON-LD document's remote ``@context`` (and other remote references) with
-urllib. Inside ``no_network()`` an audit hook refuses every ``urllib.Request`` before a socket is
-opened, so ``drivekg validate`` on a file that names a remote context fails with a clear message
-instead of reaching out. The hook is installed once and is inert outside the context manager
+``drivekg validate`` reads with pyoxigraph, which has no HTTP client, after refusing remote JSON-LD
+contexts by name (``rdfinput``); pySHACL runs with ``do_owl_imports=False``. As a second line,
+inside ``no_network()`` an audit hook refuses every ``urllib.Request``, host name lookup and
+socket connection made from Python before a socket is opened (rdflib, for one, follows remote
+references with urllib). The hook is installed once and is inert outside the context manager
 (other code in the process, such as a SPARQL client, is unaffected).
 """
 
@@ -25,10 +26,13 @@ class NetworkRefused(DriveKGError):
     """Something tried to fetch a URL while drivekg reads local data."""
 
 
+_EVENTS = {"urllib.Request", "socket.getaddrinfo", "socket.gethostbyname", "socket.connect"}
+
+
 def _hook(event: str, args: tuple[Any, ...]) -> None:
-    if event == "urllib.Request" and _blocked.get():
-        url = args[0] if args else "?"
-        raise NetworkRefused(f"refusing to fetch {url}: drivekg does not reach out to the network")
+    if event in _EVENTS and _blocked.get():
+        what = args[1] if event == "socket.connect" and len(args) > 1 else args[0] if args else "?"
+        raise NetworkRefused(f"refusing to reach {what}: drivekg does not use the network here")
 
 
 @contextmanager

@@ -18,6 +18,7 @@ report bytes; ``violations`` and ``text`` are sorted.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -91,6 +92,14 @@ def _shapes() -> Graph:
 
 def validate(data: Graph) -> Validation:
     """Validate ``data`` against the shipped shapes; ``data`` is not changed."""
+    with warnings.catch_warnings():
+        # rdflib warns when it writes a numeric literal whose lexical form is not a number; such a
+        # literal is a finding of the report (sh:datatype), not something to print besides it.
+        warnings.filterwarnings("ignore", category=UserWarning, module="rdflib.term")
+        return _validate(data)
+
+
+def _validate(data: Graph) -> Validation:
     conforms, report, _ = pyshacl.validate(
         data,
         shacl_graph=_shapes(),
@@ -165,8 +174,14 @@ def _path_text(graph: Graph, path: Node | None) -> str:
 
 
 def _canonical(report: Graph) -> Graph:
-    """The report with blank nodes labelled from their content: the same graph, the same bytes."""
+    """The report with blank nodes labelled from their content: the same graph, the same bytes.
+
+    Blank nodes of the data that look alike (``[ a schema:Person ]`` twice: pyshacl copies a blank
+    focus node's triples into the report) would get one label and their results would merge; the
+    second and later get a numbered label instead (their order is not fixed, their count is).
+    """
     labels: dict[BNode, BNode] = {}
+    taken: dict[str, int] = {}  # digest -> how many nodes have it
 
     def label(node: Node, seen: frozenset[Node] = frozenset()) -> Node:
         if not isinstance(node, BNode):
@@ -179,8 +194,11 @@ def _canonical(report: Graph) -> Graph:
                 for p, o in report.predicate_objects(node)
             )
             digest = hashlib.sha256("\n".join(inner).encode()).hexdigest()[:20]
-            labels[node] = BNode(f"r{digest}")
+            taken[digest] = number = taken.get(digest, 0) + 1
+            labels[node] = BNode(f"r{digest}" if number == 1 else f"r{digest}-{number}")
         return labels[node]
+
+
 
     canonical = bind_prefixes(Graph())
     canonical.bind("sh", SH)
