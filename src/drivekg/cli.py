@@ -16,9 +16,9 @@ from pathlib import Path
 from drivekg import __version__
 from drivekg.errors import DriveKGError
 from drivekg.files import read_text
-from drivekg.iris import DEFAULT_BASE, check_base
+from drivekg.iris import DEFAULT_BASE, check_base, is_iri
 from drivekg.layout import DEFAULT_ARTICLE, resource
-from drivekg.serveargs import add_serve_arguments, public_url
+from drivekg.serveargs import add_serve_arguments, public_url, store_url
 
 # Each command imports what it needs when it runs: `drivekg query` should not pay for pySHACL.
 
@@ -257,6 +257,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         else:
             url = f"http://{f'[{args.host}]' if ':' in args.host else args.host}:{args.port}"
         public = public_url(args.public_url, url)
+        store = store_url(args.store)
+        if args.store_graph is not None and (store is None or not is_iri(args.store_graph)):
+            raise ValueError("--store-graph must be an absolute IRI, and needs --store")
     except (DriveKGError, ValueError) as exc:
         if sock is not None:
             sock.close()
@@ -264,7 +267,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = ServeSettings(
         out_dir=Path(args.out), public_url=public, limits=limits, workers=args.workers,
         slow_workers=args.slow_workers, header_timeout=args.header_timeout,
-        body_timeout=args.body_timeout, prestart=args.get is None,
+        body_timeout=args.body_timeout, prestart=args.get is None, store=store,
+        store_graph=args.store_graph,
         on_ready=None if sock is None else lambda: print(
             f"serving {args.out}/ at {url}/ (public URL {public}/; SPARQL at {public}/sparql); "
             "Ctrl-C stops", flush=True),
@@ -337,9 +341,11 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the bundled queries and exit")
     q.add_argument(
         "--format",
-        choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"],
+        choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml", "trig",
+                 "nquads", "n3"],
         help="SELECT: table (default on a terminal), csv (default otherwise), tsv, json, xml; "
-        "ASK: true/false, or json/xml; CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld",
+        "ASK: true/false, or json/xml; CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld, "
+        "rdfxml (or xml), trig, nquads, n3",
     )
     q.add_argument("--out", default="out", help="the build's output directory (default: out)")
     q.add_argument(

@@ -20,10 +20,11 @@ Fairness: a query that runs away must not keep cheap queries waiting, so there a
   slow worker is busy the answer is **503** at once, with ``Retry-After`` (when the earliest of
   their queries will have been stopped).
 
-Limits, each answered in the one JSON error shape: ``timeout`` (503 "Query timeout", counted from
-the request's arrival, waiting for a worker included: no answer is ever sent after it),
-``max_memory`` per worker (500 "Query memory limit"), ``max_answer`` bytes (500 "Answer too
-large") and ``max_rows`` (the answer is truncated and marked).
+Limits, each raised as a typed error (``errors.QueryLimit``; the server maps it to a status):
+``timeout`` (``QueryTimeout``, counted from the request's arrival, waiting for a worker included:
+no answer is ever sent after it), ``max_memory`` per worker (``QueryMemoryLimit``),
+``max_answer`` bytes (``AnswerTooLarge``) and ``max_rows`` (the answer is truncated and marked).
+Errors a worker reports come back as the ``errors`` class it named.
 """
 
 from __future__ import annotations
@@ -42,9 +43,20 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from drivekg import errors
+from drivekg.errors import (
+    EngineCrashed,
+    QueryError,
+    QueryMemoryLimit,
+    QueryTimeout,
+    SandboxError,
+    ServerBusy,
+    SlowLaneTaken,
+    TooManyQueries,
+)
 from drivekg.sparql.worker import worker
 
-__all__ = ["Answer", "Limits", "QueryFailed", "QueryPool", "QueryTimeout"]
+__all__ = ["Answer", "Limits", "QueryPool"]
 
 
 @dataclass(frozen=True)
@@ -65,18 +77,12 @@ class Limits:
     per_client: int = 16  # queries of one client in flight at once
 
 
-class QueryFailed(Exception):
-    """The query was refused or failed; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, title: str, detail: str, *,
-                 retry_after: int | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
-        self.retry_after = retry_after
-
-
-class QueryTimeout(QueryFailed):
-    pass
+def _reported(name: str, detail: str) -> QueryError:
+    """The error a worker reported by its class name (an unknown name: the engine failed)."""
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and issubclass(cls, QueryError):
+        return cls(detail)
+    return EngineCrashed(detail)
 
 
 @dataclass(eq=False)  # hashed by identity: one per process
@@ -103,8 +109,9 @@ class QueryPool:
     """The two lanes of worker processes; ``run`` answers one query within the limits."""
 
     def __init__(self, out_dir: Path, *, workers: int = 2, slow_workers: int = 1,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, base_iri: str | None = None) -> None:
         self.out_dir, self.limits = out_dir, limits or Limits()
+        self.base_iri = base_iri  # relative IRIs in queries resolve against it (the endpoint)
         self._sizes = (workers, slow_workers)
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._threads = ThreadPoolExecutor(max_workers=workers + slow_workers + 2,
@@ -240,7 +247,7 @@ class QueryPool:
                    until: float, deadline: float, client: str) -> Answer | object:
         """Run the query on ``handle`` until ``until``; past it, ``_OVER_BUDGET`` or a timeout."""
         limits = self.limits
-        job = (query, media, limits.max_rows, limits.max_answer)
+        job = (query, media, limits.max_rows, limits.max_answer, self.base_iri)
         handle.busy_until = deadline
         loop = asyncio.get_running_loop()
         reply = await loop.run_in_executor(self._threads, self._exchange, handle, job,
@@ -252,19 +259,18 @@ class QueryPool:
                 return _OVER_BUDGET
             if reply is None:
                 self.killed += 1
-                raise QueryTimeout(503, "Query timeout", f"the query ran longer than "
-                                   f"{limits.timeout:g} s and was stopped")
+                raise QueryTimeout(f"the query ran longer than {limits.timeout:g} s and was "
+                                   "stopped")
             if reply[0] == "memory" or code == -signal.SIGABRT:
                 self._penalize(_digest(query), "client " + client)
-                raise QueryFailed(500, "Query memory limit", "the query needed more than "
-                                  f"{limits.max_memory >> 20} MB (--max-memory) and was stopped")
-            raise QueryFailed(500, "Query failed", "the query engine stopped unexpectedly")
+                raise QueryMemoryLimit(f"the query needed more than {limits.max_memory >> 20} "
+                                       "MB (--max-memory) and was stopped")
+            raise EngineCrashed("the query engine stopped unexpectedly")
         lane.idle.put_nowait(handle)
         if time.monotonic() > deadline:  # the answer came, but too late to be sent
-            raise QueryTimeout(503, "Query timeout",
-                               f"the query ran longer than {limits.timeout:g} s")
+            raise QueryTimeout(f"the query ran longer than {limits.timeout:g} s")
         if reply[0] == "error":
-            raise QueryFailed(reply[1], reply[2], reply[3])
+            raise _reported(reply[1], reply[2])
         _, media_type, body, truncated, form = reply
         return Answer(media_type, body, truncated, form)
 
@@ -273,11 +279,11 @@ class QueryPool:
         deadline = time.monotonic() + self.limits.timeout
         await self.start()
         if self.unavailable is not None:
-            raise QueryFailed(503, "SPARQL unavailable", "queries cannot run here without "
-                              f"network access being blocked: {self.unavailable}")
+            raise SandboxError("queries cannot run here without network access being blocked: "
+                               f"{self.unavailable}")
         if self._in_flight.get(client, 0) >= self.limits.per_client:
-            raise QueryFailed(429, "Too many queries", f"at most {self.limits.per_client} "
-                              "queries of one client run at once", retry_after=1)
+            raise TooManyQueries(f"at most {self.limits.per_client} queries of one client run "
+                                 "at once", retry_after=1)
         self._in_flight[client] = self._in_flight.get(client, 0) + 1
         try:
             return await self._route(query, media, client, deadline)
@@ -291,9 +297,8 @@ class QueryPool:
         assert self.fast is not None and self.slow is not None
         digest = _digest(query)
         if client in self._in_slow:
-            raise QueryFailed(429, "Too many slow queries", "this client already has a query "
-                              "in the slow lane; one at a time", retry_after=self._retry_after(
-                                  self.slow))
+            raise SlowLaneTaken("this client already has a query in the slow lane; one at a "
+                                "time", retry_after=self._retry_after(self.slow))
         if not self._is_penalized(digest, "client " + client):
             handle = await self._acquire(self.fast, deadline)
             until = min(deadline, time.monotonic() + self.limits.fast_budget)
@@ -307,23 +312,21 @@ class QueryPool:
         try:
             return await asyncio.wait_for(lane.idle.get(), deadline - time.monotonic())
         except TimeoutError:
-            raise QueryFailed(503, "Busy", "every SPARQL worker is busy; try again",
-                              retry_after=1) from None
+            raise ServerBusy("every SPARQL worker is busy; try again", retry_after=1) from None
 
     async def _slow(self, query: str, media: dict[str, str | None], client: str, digest: str,
                     deadline: float) -> Answer:
         assert self.slow is not None
         if client in self._in_slow:  # it sent another one while this one was in the fast lane
-            raise QueryFailed(429, "Too many slow queries", "this client already has a query "
-                              "in the slow lane; one at a time", retry_after=self._retry_after(
-                                  self.slow))
+            raise SlowLaneTaken("this client already has a query in the slow lane; one at a "
+                                "time", retry_after=self._retry_after(self.slow))
         if self.slow.idle.empty() and not self.slow.starting:
-            raise QueryFailed(503, "Busy", "every slow-lane SPARQL worker is busy with a long "
-                              "query; try again later", retry_after=self._retry_after(self.slow))
+            raise ServerBusy("every slow-lane SPARQL worker is busy with a long query; try "
+                             "again later", retry_after=self._retry_after(self.slow))
         self._in_slow.add(client)
         try:
             handle = await self._acquire(self.slow, deadline)
-        except QueryFailed:
+        except ServerBusy:
             self._in_slow.discard(client)
             raise
         started = time.monotonic()

@@ -15,7 +15,8 @@ two deadlines, set from h11's view of the client's side of the connection:
 
 While the application works on a request no deadline runs (SPARQL has its own timeout).
 
-**Headers on every answer** (``SecurityHeaders``): nosniff, a strict CSP on HTML, and a default
+**Headers on every answer** (``SecurityHeaders``): nosniff, a strict CSP on HTML (unless the
+answer brings its own: the query editor runs the scripts it serves), and a default
 ``Cache-Control``.
 
 **HTTP versions.** h11 accepts any ``HTTP/d.d`` request line; ``HttpVersions`` answers anything but
@@ -146,7 +147,7 @@ class SecurityHeaders:
                 names = {k.lower() for k, _ in headers}
                 headers.append((b"x-content-type-options", b"nosniff"))
                 ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
-                if ctype.startswith(b"text/html"):
+                if ctype.startswith(b"text/html") and b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", self.CSP.encode()))
                 if b"cache-control" not in names and message.get("status", 200) < 400:
                     headers.append((b"cache-control", DEFAULT_CACHE.encode()))
