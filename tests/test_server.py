@@ -19,7 +19,6 @@ from rdflib.namespace import RDF
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
 from drivekg.vocab import VOID
-from drivekg.web.negotiation import negotiate
 
 from .webtools import children, cmdline, running_server, web_build
 
@@ -64,29 +63,6 @@ def assert_error(response: httpx.Response, status: int) -> dict[str, object]:
     assert "Traceback" not in response.text and 'File "' not in response.text
     error: dict[str, object] = body["error"]
     return error
-
-
-# --------------------------------------------------------------------------- negotiation (unit)
-
-
-@pytest.mark.parametrize(("accept", "expected"), [
-    (None, "text/html"),
-    ("*/*", "text/html"),
-    ("text/turtle", "text/turtle"),
-    ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
-    ("text/*;q=0.9, application/n-triples;q=0.8", "text/html"),
-    ("text/html;q=0, */*;q=0.1", "text/turtle"),
-    ("application/n-triples, */*;q=0.1", "application/n-triples"),
-    ("text/*, text/html;q=0", "text/turtle"),
-    ("application/xml", None),
-    ("text/turtle;q=0", None),
-    ("garbage, text/turtle;q=abc, application/ld+json;q=0.2", "application/ld+json"),
-    ("TEXT/Turtle; charset=utf-8", "text/turtle"),
-])
-def test_negotiate(accept: str | None, expected: str | None) -> None:
-    """q-values, specificity (text/html;q=0 beats */*), server order on ties, 406 as None."""
-    offers = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
-    assert negotiate(accept, offers) == expected
 
 
 # --------------------------------------------------------------------------- entities

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,7 +26,7 @@ import httpx
 import pyoxigraph as ox
 
 from drivekg.errors import StoreError
-from drivekg.sparql.store import PREFIX_MAP, open_store
+from drivekg.sparql.store import GRAPH_FILE, PREFIX_MAP, open_store
 
 __all__ = ["Backend", "EmbeddedBackend", "RemoteBackend", "Row", "read_results", "term_json"]
 
@@ -42,6 +43,8 @@ class Backend(Protocol):
 
     async def select(self, query: str) -> list[Row]: ...
 
+    def restore(self, triple: ox.Triple) -> ox.Triple: ...
+
     async def close(self) -> None: ...
 
 
@@ -50,16 +53,44 @@ class EmbeddedBackend:
 
     Only the server's own queries run here (in a thread, so a large page does not hold up the
     event loop); user queries go to the sandboxed worker pool.
+
+    pyoxigraph's ``Store`` keeps literals in a canonical form (``"05"^^xsd:positiveInteger`` is
+    stored as ``"5"^^xsd:integer``); documents must say what the graph says, so the literals it
+    changed are remembered at load and ``restore`` gives their triples back as written.
     """
 
     label = "the embedded store"
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store,
+                 written: Mapping[tuple[Term, Term, Term], Term] | None = None) -> None:
         self.store = store
+        self.written = dict(written or {})
 
     @classmethod
     def open(cls, out_dir: Path) -> EmbeddedBackend:
-        return cls(open_store(out_dir))
+        store = open_store(out_dir)
+        missing: dict[tuple[Term, Term], list[ox.Literal]] = {}
+        for triple in ox.parse(path=out_dir / GRAPH_FILE, format=ox.RdfFormat.N_TRIPLES):
+            o = triple.object
+            if isinstance(o, ox.Literal) and not o.language and o.datatype.value not in (
+                    _XSD_STRING, _RDF_LANG_STRING):
+                missing.setdefault((triple.subject, triple.predicate), []).append(o)
+        written: dict[tuple[Term, Term, Term], Term] = {}
+        for (s, p), originals in missing.items():
+            kept = {q.object for q in store.quads_for_pattern(s, p, None)}
+            for original in originals:
+                if original in kept:
+                    continue
+                same = [c for c in kept if isinstance(c, ox.Literal)
+                        and _number(c.value) == _number(original.value)]
+                if same:
+                    written[(s, p, same[0])] = original
+        return cls(store, written)
+
+    def restore(self, triple: ox.Triple) -> ox.Triple:
+        original = self.written.get((triple.subject, triple.predicate, triple.object))
+        return triple if original is None else ox.Triple(triple.subject, triple.predicate,
+                                                         original)
 
     def select_now(self, query: str) -> list[Row]:
         results = self.store.query(query, prefixes=PREFIX_MAP)
@@ -73,6 +104,13 @@ class EmbeddedBackend:
 
     async def close(self) -> None:
         return None
+
+
+def _number(text: str) -> Decimal | str:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return text
 
 
 def _term(data: Mapping[str, Any]) -> Term:
@@ -163,6 +201,9 @@ class RemoteBackend:
         if isinstance(read, bool):
             raise StoreError(f"{self.endpoint} answered a SELECT with a boolean")
         return read[1]
+
+    def restore(self, triple: ox.Triple) -> ox.Triple:
+        return triple
 
     async def close(self) -> None:
         await self.client.aclose()

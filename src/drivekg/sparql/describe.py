@@ -113,4 +113,5 @@ async def describe(backend: Backend, iri: str, *, page: int = 1,
     children = set().union(*(_hash_children(str(c.value), (t.object for t in evidence))
                              for c in cited if isinstance(c, ox.NamedNode)))
     triples.update(await _outgoing(backend, children - full))
-    return Description(iri, page, tuple(sorted(triples, key=str)), has_next)
+    restored = {backend.restore(t) for t in triples}
+    return Description(iri, page, tuple(sorted(restored, key=str)), has_next)
