@@ -207,7 +207,8 @@ class SparqlEndpoint:
     @cached_property
     def editor_page(self) -> bytes:
         queries = bundled()
-        start = ("SELECT ?album ?name WHERE {\n  ?album a schema:MusicAlbum ;\n"
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIX_MAP.items())
+        start = (f"{prologue}\nSELECT ?album ?name WHERE {{\n  ?album a schema:MusicAlbum ;\n"
                  "         schema:name ?name .\n}\nLIMIT 10\n")
         config = {"endpoint": "/sparql", "prefixes": PREFIX_MAP, "start": start,
                   "examples": {q.name: q.text for q in queries}}

@@ -22,8 +22,7 @@
   });
   var tab = yasgui.getTab();
   if (tab) {
-    tab.getYasqe().addPrefixes(config.prefixes);
-    tab.setQuery(config.start);
+    tab.setQuery(config.start);  // the project prefixes, declared
   }
   document.querySelectorAll("button[data-example]").forEach(function (button) {
     button.addEventListener("click", function () {
