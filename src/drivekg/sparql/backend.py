@@ -69,7 +69,7 @@ class EmbeddedBackend:
     @classmethod
     def open(cls, out_dir: Path) -> EmbeddedBackend:
         store = open_store(out_dir)
-        missing: dict[tuple[Term, Term], list[ox.Literal]] = {}
+        missing: dict[tuple[Any, Any], list[ox.Literal]] = {}
         for triple in ox.parse(path=out_dir / GRAPH_FILE, format=ox.RdfFormat.N_TRIPLES):
             o = triple.object
             if isinstance(o, ox.Literal) and not o.language and o.datatype.value not in (

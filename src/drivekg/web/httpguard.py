@@ -4,8 +4,9 @@
 byte received) but nothing that bounds how long a request takes to *arrive*, so a client that
 trickles its headers or its body one byte at a time keeps a connection open as long as it likes
 (slowloris); ASGI middleware cannot help, it runs only once the head is parsed. h11 and httptools
-have no timers of their own. ``guarded_protocol`` therefore subclasses uvicorn's h11 protocol with
-two deadlines, set from h11's view of the client's side of the connection:
+have no timers of their own. ``guarded_protocol`` therefore subclasses uvicorn's httptools
+protocol (the default; or its h11 protocol) with two deadlines, set from the parser's view of the
+client's side of the connection:
 
 * the request head must be complete ``header_timeout`` seconds after the connection was opened,
   or after the previous response was sent (keep-alive); else the answer is 408 in the JSON error
@@ -28,11 +29,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from typing import Any
 
 import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 __all__ = ["HttpVersions", "SecurityHeaders", "guarded_protocol"]
 
@@ -100,9 +103,103 @@ class _GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
 
-def guarded_protocol(header_timeout: float, body_timeout: float) -> type[H11Protocol]:
-    """uvicorn's h11 protocol with these two deadlines (pass it as ``uvicorn.Config(http=…)``)."""
-    return type("GuardedH11Protocol", (_GuardedH11Protocol,),
+_REQUEST_LINE = re.compile(rb"^[!-~]+ [!-~]+ HTTP/(\d+)\.(\d+)\r?$")
+
+
+def _raw_error(status: int, reason: bytes, title: str, detail: str) -> bytes:
+    body = _error_bytes(status, title, detail)
+    return (b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\nconnection: close\r\n"
+            b"content-length: %d\r\n\r\n%s" % (status, reason, len(body), body))
+
+
+class _GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """The same two deadlines over uvicorn's httptools protocol (llhttp: about twice h11's
+    requests per second). Phases follow the parser's callbacks: the head runs from the
+    connection (or the previous answer, when no pipelined request waits) to
+    ``on_headers_complete``, the body from there to ``on_message_complete``. A request line
+    llhttp refuses is answered in the JSON error shape: 505 when it names an HTTP version other
+    than 1.0 and 1.1 (read from the line itself), else 400."""
+
+    header_timeout = 10.0
+    body_timeout = 30.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._phase: str | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._line = b""  # the start of the request being read, up to its first line
+
+    def _set_phase(self, phase: str | None) -> None:
+        if phase == self._phase:
+            return
+        self._phase = phase
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if phase is not None and not self.transport.is_closing():
+            seconds = self.header_timeout if phase == "head" else self.body_timeout
+            self._timer = self.loop.call_later(seconds, self._expire, phase, seconds)
+
+    def _expire(self, phase: str, seconds: float) -> None:
+        self._timer = None
+        if self.transport.is_closing():
+            return
+        log.info("closing a connection from %s: the request %s took longer than %g s",
+                 self.client, phase, seconds)
+        if phase == "head":
+            self.transport.write(_raw_error(408, b"Request Timeout", "Request Timeout",
+                                            f"the request head was not received within "
+                                            f"{seconds:g} s"))
+        self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._set_phase("head")
+
+    def data_received(self, data: bytes) -> None:
+        if self._phase == "head" and b"\n" not in self._line:
+            self._line = (self._line + data)[:8192]
+        super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        line = _REQUEST_LINE.match(self._line.split(b"\n", 1)[0])
+        if line and (int(line[1]), int(line[2])) not in ((1, 0), (1, 1)):
+            version = f"{int(line[1])}.{int(line[2])}"
+            answer = _raw_error(505, b"HTTP Version Not Supported", "HTTP Version Not Supported",
+                                f"HTTP/{version} is not supported; use HTTP/1.1")
+        else:
+            answer = _raw_error(400, b"Bad Request", "Bad Request",
+                                "the request is not valid HTTP/1.1")
+        self._set_phase(None)
+        self.transport.write(answer)
+        self.transport.close()
+
+    def on_headers_complete(self) -> None:
+        self._line = b""
+        super().on_headers_complete()
+        self._set_phase("body")
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._set_phase(None)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        waiting = self.cycle is not None and not self.cycle.response_complete
+        self._set_phase(None if waiting or self.transport.is_closing() else "head")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._set_phase(None)
+        super().connection_lost(exc)
+
+
+def guarded_protocol(header_timeout: float, body_timeout: float,
+                     impl: str = "httptools") -> type[H11Protocol | HttpToolsProtocol]:
+    """uvicorn's httptools (default) or h11 protocol with these two deadlines (pass it as
+    ``uvicorn.Config(http=…)``)."""
+    base: type[H11Protocol | HttpToolsProtocol] = (
+        _GuardedHttpToolsProtocol if impl == "httptools" else _GuardedH11Protocol)
+    return type(f"Guarded{base.__name__.removeprefix('_Guarded')}", (base,),
                 {"header_timeout": header_timeout, "body_timeout": body_timeout})
 
 
