@@ -27,9 +27,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORM_KIND", "worker"]
+__all__ = ["FORM_KIND", "SMALL_ANSWER", "worker"]
 
 FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+SMALL_ANSWER = 64 << 10  # bytes: an answer up to this size comes back in one message
 
 
 def _term_json(term: Any) -> dict[str, Any]:
@@ -173,4 +174,9 @@ def worker(out_dir: str, conn: Connection, max_memory: int, idle: bool) -> None:
             return  # the heap may be in any state: the server starts a fresh worker
         except Exception as exc:  # a bug or an engine error: report it, keep serving
             reply = ("error", "EngineCrashed", f"{type(exc).__name__}: {exc}")
-        conn.send(reply)
+        if reply[0] == "ok" and len(reply[2]) > SMALL_ANSWER:  # a head, then the raw body
+            _, media_type, body, truncated, form = reply
+            conn.send(("ok", media_type, len(body), truncated, form))
+            conn.send_bytes(body)
+        else:  # one message: fewer system calls for the many small answers
+            conn.send(reply)

@@ -21,13 +21,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import cached_property
 from typing import Protocol
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from drivekg.errors import DriveKGError, NotAcceptable, UpdateRefused
 from drivekg.formats import (
@@ -48,7 +49,7 @@ from drivekg.web.negotiation import choose
 from drivekg.web.problems import error_response, problem
 from drivekg.web.protocol import MAX_BODY, read_body, service_description, sparql_media
 
-__all__ = ["AnswerCache", "Runner", "SparqlEndpoint", "editor_installed"]
+__all__ = ["AnswerCache", "CachedAnswers", "Runner", "SparqlEndpoint", "editor_installed"]
 
 ASSETS = "/assets/"
 EDITOR_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -222,3 +223,89 @@ class SparqlEndpoint:
             timeout=f"{self.limits.timeout:g}", max_rows=self.limits.max_rows,
             config=Markup(text), editor=editor_installed(), assets=ASSETS)
         return html.encode()
+
+
+class CachedAnswers:
+    """Pure ASGI, outermost: a ``GET /sparql?query=…`` whose answer the cache holds is sent
+    from here, before routing and the other middleware — the same bytes and headers the endpoint
+    would send (``Vary``, ``Cache-Control: no-store``, ``X-Content-Type-Options``). Anything
+    else — a miss, a request with ``Origin`` (CORS), one that accepts gzip for a body worth
+    compressing, another parameter, another HTTP version — goes down the whole stack.
+
+    ``lookup`` is also what the HTTP protocol calls (``httpguard``) to answer such a request as
+    soon as its head is parsed, without starting an ASGI cycle at all."""
+
+    _PARAMS = frozenset({"query", "format", "output", "results"})
+
+    def __init__(self, app: ASGIApp, endpoint: SparqlEndpoint) -> None:
+        self.app, self.endpoint = app, endpoint
+        self._media: dict[tuple[str | None, tuple[str, ...]], dict[str, str | None]] = {}
+        # (raw query string, Accept) -> the answer found for them: a repeated request is one
+        # dictionary look-up (entries never change: the answers are of a read-only store)
+        self._seen: OrderedDict[tuple[bytes, bytes | None],
+                                tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = None
+        if scope["type"] == "http" and scope.get("http_version") in ("1.0", "1.1"):
+            found = self.lookup(scope["method"], scope["path"], scope["query_string"],
+                                scope["headers"])
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        headers, body = found
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def lookup(self, method: str, path: str, query_string: bytes,
+               headers: list[tuple[bytes, bytes]]
+               ) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
+        """(headers, body) of the cached answer to this request, or None."""
+        cache = self.endpoint.cache
+        if cache is None or path != "/sparql" or method != "GET" or not query_string:
+            return None
+        raw_accept: bytes | None = None
+        for name, value in headers:
+            if name == b"accept":
+                raw_accept = value
+            elif name in (b"origin", b"content-length", b"transfer-encoding") or (
+                    name == b"accept-encoding" and b"gzip" in value):
+                return None
+        seen = self._seen.get((query_string, raw_accept))
+        if seen is not None:
+            return seen
+        found = self._find(cache, query_string, raw_accept)
+        if found is not None:
+            self._seen[(query_string, raw_accept)] = found
+            while len(self._seen) > cache.entries:
+                self._seen.popitem(last=False)
+        return found
+
+    def _find(self, cache: AnswerCache, query_string: bytes, raw_accept: bytes | None
+              ) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
+        accept = raw_accept.decode("latin-1") if raw_accept is not None else None
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        if any(k not in self._PARAMS for k, _ in pairs):
+            return None
+        queries = [v for k, v in pairs if k == "query"]
+        if len(queries) != 1:
+            return None
+        formats = tuple(v for k, v in pairs if k != "query")
+        key = (accept, formats)
+        media = self._media.get(key)
+        if media is None:
+            media = sparql_media(list(formats), accept)
+            if len(self._media) < 1024:
+                self._media[key] = media
+        answer = cache.get(queries[0], media)
+        if answer is None:
+            return None
+        fmt = by_media_type(answer.media_type)
+        ctype = fmt.content_type if fmt else answer.media_type
+        out = [(b"content-type", ctype.encode()), (b"content-length", b"%d" % len(answer.body)),
+               (b"vary", b"Accept, Origin"), (b"cache-control", b"no-store"),
+               (b"x-content-type-options", b"nosniff")]
+        if answer.truncated:
+            out.append((b"drivekg-truncated",
+                        f"max-rows={self.endpoint.limits.max_rows}".encode()))
+        return out, answer.body

@@ -30,9 +30,12 @@ import asyncio
 import json
 import logging
 import re
+import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 import h11
+import httptools
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -103,6 +106,9 @@ class _GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
 
+# (method, path, query string, headers) -> (headers, body) of a 200 answer, or None
+Responder = Callable[[str, str, bytes, list[tuple[bytes, bytes]]],
+                     tuple[list[tuple[bytes, bytes]], bytes] | None]
 _REQUEST_LINE = re.compile(rb"^[!-~]+ [!-~]+ HTTP/(\d+)\.(\d+)\r?$")
 
 
@@ -122,12 +128,14 @@ class _GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     header_timeout = 10.0
     body_timeout = 30.0
+    responder: Responder | None = None  # answers some requests from their head alone
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._phase: str | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._line = b""  # the start of the request being read, up to its first line
+        self._answered = False  # the current request was answered by the responder
 
     def _set_phase(self, phase: str | None) -> None:
         if phase == self._phase:
@@ -176,10 +184,54 @@ class _GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._line = b""
+        self._answered = False
+        if self.responder is not None and self._respond_at_once(self.responder):
+            return
         super().on_headers_complete()
         self._set_phase("body")
 
+    def _respond_at_once(self, responder: Responder) -> bool:
+        """Answer from the head alone when ``responder`` can and no earlier answer is pending."""
+        if self.cycle is not None and not self.cycle.response_complete or self.pipeline:
+            return False
+        version = self.parser.get_http_version()
+        if version not in ("1.0", "1.1"):
+            return False
+        method = self.parser.get_method().decode("ascii", "replace")
+        parsed = httptools.parse_url(self.url)
+        path = urllib.parse.unquote(parsed.path.decode("ascii", "replace"))
+        found = responder(method, path, parsed.query or b"", self.headers)
+        if found is None:
+            return False
+        headers, body = found
+        keep_alive = version == "1.1" and self.parser.should_keep_alive()
+        head = [b"HTTP/1.1 200 OK\r\n"]
+        for name, value in [*self.server_state.default_headers, *headers]:
+            head += [name, b": ", value, b"\r\n"]
+        if not keep_alive:
+            head.append(b"connection: close\r\n")
+        head.append(b"\r\n")
+        self.transport.write(b"".join(head) + (b"" if method == "HEAD" else body))
+        self._answered = True
+        self.server_state.total_requests += 1
+        if self.access_log:
+            client = f"{self.client[0]}:{self.client[1]}" if self.client else "-"
+            self.access_logger.info('%s - "%s %s HTTP/%s" %d', client, method,
+                                    self.url.decode("ascii", "replace"), version, 200)
+        if not keep_alive:
+            self.transport.close()
+        self._set_phase(None)
+        return True
+
+    def on_body(self, body: bytes) -> None:
+        if not self._answered:
+            super().on_body(body)
+
     def on_message_complete(self) -> None:
+        if self._answered:
+            self._answered = False
+            self._set_phase(None if self.transport.is_closing() else "head")
+            return
         super().on_message_complete()
         self._set_phase(None)
 
@@ -193,14 +245,17 @@ class _GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-def guarded_protocol(header_timeout: float, body_timeout: float,
-                     impl: str = "httptools") -> type[H11Protocol | HttpToolsProtocol]:
+def guarded_protocol(header_timeout: float, body_timeout: float, impl: str = "httptools",
+                     responder: Responder | None = None
+                     ) -> type[H11Protocol | HttpToolsProtocol]:
     """uvicorn's httptools (default) or h11 protocol with these two deadlines (pass it as
-    ``uvicorn.Config(http=…)``)."""
+    ``uvicorn.Config(http=…)``); with httptools, ``responder`` may answer a GET from its head
+    alone (the server's cached SPARQL answers) without starting an ASGI cycle."""
     base: type[H11Protocol | HttpToolsProtocol] = (
         _GuardedHttpToolsProtocol if impl == "httptools" else _GuardedH11Protocol)
     return type(f"Guarded{base.__name__.removeprefix('_Guarded')}", (base,),
-                {"header_timeout": header_timeout, "body_timeout": body_timeout})
+                {"header_timeout": header_timeout, "body_timeout": body_timeout,
+                 "responder": staticmethod(responder) if responder else None})
 
 
 class HttpVersions:
