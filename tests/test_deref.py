@@ -55,7 +55,7 @@ def test_every_minted_iri_dereferences_in_every_rdf_format(url: str, out: Path) 
     entries, …) answers 200 in every RDF format, and the document says something about it
     (a hash IRI: in the document of the IRI before the '#')."""
     iris = minted(out)
-    assert len(iris) > 500
+    assert len(iris) > 300  # entities, passages and their selectors, statements, …
     failures = []
     with httpx.Client(base_url=url, timeout=30) as client:
         for iri in sorted(iris):

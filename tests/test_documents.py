@@ -5,7 +5,6 @@ static site has no page for. The Drive build and a generated hub, each served fo
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from .webtools import running_server, web_build
 BASE = "https://w3id.org/drivekg/id/"
 SDO = "https://schema.org/"
 PROV = "http://www.w3.org/ns/prov#"
+DKG = "https://w3id.org/drivekg/ontology#"
+OA = "http://www.w3.org/ns/oa#"
 HUB_SIZE = 10_000
 
 
@@ -48,38 +49,51 @@ def test_a_person_links_back_with_labels(url: str) -> None:
     person = URIRef(BASE + "cliff-martinez")
     assert (film, URIRef(SDO + "musicBy"), person) in doc
     assert (album, URIRef(SDO + "byArtist"), person) in doc
-    assert (film, URIRef(SDO + "name"), Literal("Drive")) in doc
+    assert (film, URIRef(SDO + "name"), Literal("Drive", lang="en")) in doc
     assert (film, RDF.type, URIRef(SDO + "Movie")) in doc
 
 
-def test_a_document_carries_its_evidence(url: str, out: Path) -> None:
-    """Each statement node about the release is in its document with the quote it gives."""
+def cited_passages(graph: Graph, node: URIRef) -> set[URIRef]:
+    """The passages that state the node's triples: by dkg:statedIn, or through the statement
+    node of each triple (prov:wasDerivedFrom)."""
+    found = set(graph.objects(node, URIRef(DKG + "statedIn")))
+    for statement in graph.subjects(RDF.subject, node):
+        found |= set(graph.objects(statement, URIRef(PROV + "wasDerivedFrom")))
+    return {p for p in found if isinstance(p, URIRef)}
+
+
+@pytest.mark.parametrize("key", ["release/drive-soundtrack/vinyl", "cliff-martinez"])
+def test_a_document_carries_its_evidence(url: str, out: Path, key: str) -> None:
+    """Every passage that states a triple of the node is in its document with the article's
+    exact words (its #quote selector), and so is every statement node about the node."""
     graph = Graph().parse(out / "graph.nt", format="nt")
-    vinyl = URIRef(BASE + "release/drive-soundtrack/vinyl")
-    statements = set(graph.subjects(RDF.subject, vinyl))
-    assert statements
+    node = URIRef(BASE + key)
+    passages = cited_passages(graph, node)
+    assert passages
     with httpx.Client(base_url=url) as client:
-        doc = nt(client, "/id/release/drive-soundtrack/vinyl")
-    for statement in statements:
+        doc = nt(client, f"/id/{key}")
+    for passage in passages:
+        quote = URIRef(f"{passage}#quote")
+        assert (quote, URIRef(OA + "exact"), graph.value(quote, URIRef(OA + "exact"))) in doc
+    for statement in graph.subjects(RDF.subject, node):
         assert set(graph.triples((statement, None, None))) <= set(doc)
-    quotes = {str(o) for o in doc.objects(None, URIRef(PROV + "value"))}
-    assert "The album was released on vinyl on June 21, 2012, by Mondo." in quotes
 
 
 def test_a_node_without_a_static_page_gets_one_on_demand(url: str, out: Path) -> None:
-    """An evidence node has no page in the static site; in a browser it gets one, drawn by the
-    site's renderer, quoting the article."""
+    """A passage has no page in the static site; in a browser it gets one, drawn by the
+    site's own renderer, naming the passage and linking the article it selects from."""
     graph = Graph().parse(out / "graph.nt", format="nt")
-    evidence = sorted(s for s in graph.subjects(URIRef(PROV + "value"), None)
-                      if str(s).startswith(BASE))[0]
-    key = str(evidence)[len(BASE):]
+    passage = sorted(s for s in graph.subjects(URIRef(OA + "hasSource"), None)
+                     if str(s).startswith(BASE))[0]
+    key = str(passage)[len(BASE):]
     assert not (out / "site" / "id" / f"{key}.html").exists()
     with httpx.Client(base_url=url) as client:
         r = client.get(f"/id/{key}", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    quote = str(graph.value(evidence, URIRef(PROV + "value")))
-    assert quote.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&#34;")[:40] in r.text
+    assert f'<code class="iri">{passage}</code>' in r.text
     assert 'class="brand"' in r.text  # the site's own page template
+    article = graph.value(passage, URIRef(OA + "hasSource"))
+    assert str(article)[len(BASE):] in r.text
 
 
 def test_on_demand_documents_have_etags(url: str) -> None:
@@ -110,6 +124,8 @@ def hub_build(root: Path) -> Path:
     lines += [f"<{passage}> <http://www.w3.org/ns/oa#hasSelector> <{passage}#quote> .",
               f'<{passage}#quote> <http://www.w3.org/ns/oa#exact> "Hub Records signed them." .',
               f"<{BASE}release/r00000> <https://w3id.org/drivekg/ontology#statedIn> <{passage}> ."]
+    lines.append(f'<{BASE}release/r00000> <{SDO}position> '
+                 f'"07"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .')
     (out / "graph.nt").write_text("\n".join(sorted(lines)) + "\n")
     (out / "graph.ttl").write_text("")
     (out / "void.ttl").write_text(
@@ -174,3 +190,11 @@ def test_hash_iris_are_described_in_their_document(hub: str) -> None:
     assert (quote, exact, Literal("Hub Records signed them.")) in passage
     assert (quote, exact, Literal("Hub Records signed them.")) in release
     assert (URIRef(BASE + "hub-records"), RDFS.label, None) not in release  # no label invented
+
+
+def test_literals_are_the_graphs_as_written(hub: str) -> None:
+    """A literal the embedded store keeps in canonical form ("07"^^xsd:positiveInteger is
+    stored as 7, an xsd:integer) is in the document as the graph writes it."""
+    with httpx.Client(base_url=hub) as client:
+        release = client.get("/id/release/r00000?format=nt").text
+    assert '"07"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>' in release

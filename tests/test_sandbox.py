@@ -22,7 +22,6 @@ import pytest
 from drivekg.cli import main
 from drivekg.errors import SandboxError
 from drivekg.sparql import sandbox
-from drivekg.errors import SandboxError
 from drivekg.sparql.pool import QueryPool
 from drivekg.web.problems import status_of
 
