@@ -209,7 +209,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     path = Path(args.out) / "graph.nt"
     user, password = os.environ.get("DRIVEKG_USER"), os.environ.get("DRIVEKG_PASSWORD")
     if (user is None) != (password is None):
-        return fail("set both DRIVEKG_USER and DRIVEKG_PASSWORD for basic auth, or neither")
+        return fail("set both DRIVEKG_USER and DRIVEKG_PASSWORD to authenticate, or neither")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -222,6 +222,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             replace=args.replace,
             query_endpoint=args.query_endpoint,
             auth=(user, password) if user is not None and password is not None else None,
+            auth_scheme=args.auth,
             timeout=args.timeout,
         )
     except DriveKGError as exc:
@@ -362,7 +363,7 @@ def parser() -> argparse.ArgumentParser:
         help="upload graph.nt to a triplestore (SPARQL 1.1 Graph Store Protocol)",
         description="Upload OUT/graph.nt with the Graph Store HTTP Protocol (POST adds, "
         "--replace PUTs), then count the graph's triples through the query endpoint. "
-        "Basic auth from DRIVEKG_USER and DRIVEKG_PASSWORD.",
+        "Credentials from DRIVEKG_USER and DRIVEKG_PASSWORD (--auth basic or digest).",
     )
     p.add_argument("--endpoint", required=True, help="Graph Store endpoint, e.g. http://host/store")
     p.add_argument("--out", default="out", help="the build's output directory (default: out)")
@@ -374,6 +375,9 @@ def parser() -> argparse.ArgumentParser:
         help="SPARQL query endpoint for the count check (default: derived from --endpoint, "
         "see docs/triplestores.md)",
     )
+    p.add_argument("--auth", choices=["basic", "digest"], default="basic",
+                   help="HTTP authentication for DRIVEKG_USER/DRIVEKG_PASSWORD: basic (default) "
+                   "or digest (Virtuoso's /sparql-graph-crud-auth)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
     p.set_defaults(run=cmd_publish)
 
