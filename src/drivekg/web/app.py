@@ -47,7 +47,14 @@ from starlette.types import ASGIApp
 
 from drivekg.errors import DriveKGError, StoreError
 from drivekg.formats import HTML, RDF_FORMATS, TURTLE, Format, by_extension, named, to_ox, write
-from drivekg.layout import SITE, resource
+from drivekg.layout import (
+    ID_PATH,
+    ONTOLOGY_PATH,
+    SITE,
+    SPARQL_PATH,
+    VOID_PATHS,
+    resource,
+)
 from drivekg.sparql.backend import Backend, EmbeddedBackend, RemoteBackend
 from drivekg.sparql.pool import Limits, QueryPool
 from drivekg.web.documents import DOCUMENT_OFFERS, WILDCARD_ORDER, Documents
@@ -171,7 +178,7 @@ class Endpoints:
         key: str = request.path_params["key"]
         query = f"?{request.url.query}" if request.url.query else ""
         if key.endswith("/") and key.strip("/"):
-            return RedirectResponse(f"/id/{key.rstrip('/')}{query}", status_code=301)
+            return RedirectResponse(f"{ID_PATH}{key.rstrip('/')}{query}", status_code=301)
         stem, dot, ext = key.rpartition(".")
         fixed = by_extension(ext) if dot and stem and "/" not in ext else None
         key = stem if fixed else key
@@ -196,7 +203,7 @@ class Endpoints:
             return problem(request, 404, detail)
         described, rep = found
         links = [f'<{iri}>; rel="canonical"']
-        here = f"/id/{key}" + (f".{fmt.extension}" if fixed else "")
+        here = f"{ID_PATH}{key}" + (f".{fmt.extension}" if fixed else "")
         other = "&".join(f"{k}={v}" for k, v in request.query_params.multi_items()
                          if k != "page")
         for rel, number in (("next", page + 1 if described.has_next else 0),
@@ -207,7 +214,7 @@ class Endpoints:
         headers = {"Link": ", ".join(links)}
         if not fixed:
             headers["Vary"] = "Accept"
-            headers["Content-Location"] = (f"/id/{key}.{fmt.extension}"
+            headers["Content-Location"] = (f"{ID_PATH}{key}.{fmt.extension}"
                                            + (f"?page={page}" if page > 1 else ""))
         return send(request, rep, headers)
 
@@ -223,7 +230,7 @@ class Endpoints:
         rep = self.ontology.page if fmt is HTML else self.ontology.rdf(fmt)
         headers = {"Link": f'<{ONTOLOGY}>; rel="canonical"'}
         if not ext:
-            headers |= {"Vary": "Accept", "Content-Location": f"/ontology.{fmt.extension}"}
+            headers |= {"Vary": "Accept", "Content-Location": f"{ONTOLOGY_PATH}.{fmt.extension}"}
         return send(request, rep, headers)
 
     # -- VoID, dumps, assets
@@ -300,12 +307,11 @@ def create_app(settings: ServeSettings, published: Published | None = None) -> S
     pub = published or Published.load(settings.out_dir)
     ep = Endpoints(pub, settings)
     routes: list[Route | Mount] = [
-        Route("/id/{key:path}", ep.resource, methods=["GET"]),
-        Route("/ontology", ep.ontology_page, methods=["GET"]),
-        Route("/ontology.{ext}", ep.ontology_page, methods=["GET"]),
-        Route("/sparql", ep.sparql.handle, methods=["GET", "POST"]),
-        Route("/.well-known/void", ep.void, methods=["GET"]),
-        Route("/void.ttl", ep.void, methods=["GET"]),
+        Route(ID_PATH + "{key:path}", ep.resource, methods=["GET"]),
+        Route(ONTOLOGY_PATH, ep.ontology_page, methods=["GET"]),
+        Route(ONTOLOGY_PATH + ".{ext}", ep.ontology_page, methods=["GET"]),
+        Route(SPARQL_PATH, ep.sparql.handle, methods=["GET", "POST"]),
+        *(Route(path, ep.void, methods=["GET"]) for path in VOID_PATHS),
         Route(ASSETS + "{name:path}", ep.asset, methods=["GET"]),
         *(Route(f"/{name}", ep.dump, methods=["GET"]) for name in pub.dumps),
         Mount("/", StaticFiles(directory=settings.out_dir / SITE, html=True)),

@@ -41,7 +41,7 @@ from drivekg.formats import (
     to_ox,
     write,
 )
-from drivekg.layout import resource
+from drivekg.layout import ASSETS_PATH, SPARQL_PATH, resource
 from drivekg.sparql.pool import Answer, Limits
 from drivekg.sparql.query import bundled
 from drivekg.sparql.store import PREFIX_MAP
@@ -51,7 +51,7 @@ from drivekg.web.protocol import MAX_BODY, read_body, service_description, sparq
 
 __all__ = ["AnswerCache", "CachedAnswers", "Runner", "SparqlEndpoint", "editor_installed"]
 
-ASSETS = "/assets/"
+ASSETS = ASSETS_PATH
 EDITOR_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
               "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -262,7 +262,7 @@ class CachedAnswers:
                ) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
         """(headers, body) of the cached answer to this request, or None."""
         cache = self.endpoint.cache
-        if cache is None or path != "/sparql" or method != "GET" or not query_string:
+        if cache is None or path != SPARQL_PATH or method != "GET" or not query_string:
             return None
         raw_accept: bytes | None = None
         for name, value in headers:

@@ -28,7 +28,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from drivekg.formats import RDF_FORMATS, Format, to_ox, write
-from drivekg.layout import resource
+from drivekg.layout import ONTOLOGY_PATH, resource
 from drivekg.vocab import OWL, PREFIXES, RDF, RDFS
 from drivekg.web.published import ONTOLOGY, Representation
 
@@ -124,7 +124,7 @@ class Ontology:
             description=" ".join(str(g.value(onto, RDFS.comment) or "").split()),
             version=str(g.value(onto, OWL.versionInfo) or ""), prefix=prefix,
             namespace=self.namespace, sections=sections,
-            alternates=[(f.media_type, f.label, f"/ontology.{f.extension}")
+            alternates=[(f.media_type, f.label, f"{ONTOLOGY_PATH}.{f.extension}")
                         for f in RDF_FORMATS],
         )
         return Representation.of(html.encode(), "text/html; charset=utf-8")

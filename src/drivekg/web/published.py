@@ -19,7 +19,16 @@ from rdflib import Graph, Literal, URIRef
 from drivekg.errors import DriveKGError
 from drivekg.formats import FORMATS, HTML, JSONLD
 from drivekg.iris import publication_root
-from drivekg.layout import CONTEXT, ENTITY_DIR, MARKER, SITE_INDEX, VOID, dump_name
+from drivekg.layout import (
+    CONTEXT,
+    ENTITY_DIR,
+    ID_PATH,
+    MARKER,
+    ONTOLOGY_PATH,
+    SITE_INDEX,
+    VOID,
+    dump_name,
+)
 from drivekg.vocab import VOID as VOID_NS
 from drivekg.vocab import bind_prefixes
 
@@ -102,9 +111,9 @@ def local_path(published: Published, target: str) -> str:
     ``/x`` (``{root}void.ttl#dataset`` -> ``/void.ttl``). Other text is returned as it is."""
     target = target.split("#", 1)[0] if "://" in target else target
     if target.startswith(published.base):
-        return "/id/" + target[len(published.base):]
+        return ID_PATH + target[len(published.base):]
     if target == ONTOLOGY:
-        return "/ontology"
+        return ONTOLOGY_PATH
     if target.startswith(published.root) and published.root != published.base:
         return "/" + target[len(published.root):]
     return target
