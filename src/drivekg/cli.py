@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from drivekg import __version__
-from drivekg.errors import DriveKGError
+from drivekg.errors import DriveKGError, TooLargeError
 from drivekg.files import read_text
 from drivekg.iris import DEFAULT_BASE, check_base, is_iri
 from drivekg.layout import DEFAULT_ARTICLE, resource
@@ -23,6 +23,11 @@ from drivekg.serveargs import add_serve_arguments, public_url, store_url
 # Each command imports what it needs when it runs: `drivekg query` should not pay for pySHACL.
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+# The largest input `drivekg build` takes unless told otherwise: a fact is one statement with its
+# evidence (about 9 triples), and the build's time and memory grow in proportion to the facts
+# (bench/input_growth.py). The bundled Drive article states 417.
+DEFAULT_MAX_FACTS = 100_000
 
 
 def default_article() -> Path:
@@ -72,9 +77,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             claims_text=claims_text,
             claims_source=shown(claims_path) if claims_path else "",
             base=base,
+            max_facts=args.max_facts or None,
         )
         validation, outputs = render(result)
         write_tree(Path(args.out), outputs)
+    except TooLargeError as exc:
+        return fail(f"{exc} (--max-facts {exc.limit}; raise it, or 0 for no limit, to build it)")
     except DriveKGError as exc:
         return fail(str(exc))
     g = result.graph
@@ -238,6 +246,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- serve
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a whole number from 0: {text!r}")
+    return value
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve OUT over HTTP, or answer one request in-process (--get): exit 0 for 2xx/3xx, else 1."""
     from drivekg.sparql.pool import Limits
@@ -318,6 +336,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--claims", help="claims file (default: ARTICLE's .claims.toml, when present)")
     b.add_argument("--no-claims", action="store_true", help="build from infobox and tables only")
     b.add_argument("--out", default="out", help="output directory (default: out)")
+    b.add_argument(
+        "--max-facts", type=_count, default=DEFAULT_MAX_FACTS, metavar="N",
+        help=f"refuse an input stating more than N facts (default {DEFAULT_MAX_FACTS}, about "
+        f"{DEFAULT_MAX_FACTS // 9:,} chart rows; 0: no limit)",
+    )
     b.add_argument(
         "--base",
         default=os.environ.get("DRIVEKG_BASE", DEFAULT_BASE),
