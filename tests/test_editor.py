@@ -16,6 +16,8 @@ from .conftest import require_tool
 from .test_browser import ARGS
 from .webtools import running_server, web_build
 
+pytestmark = pytest.mark.slow  # a server and Chromium
+
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
