@@ -407,9 +407,11 @@ def parser() -> argparse.ArgumentParser:
     srv = sub.add_parser(
         "serve",
         help="serve the built graph: entity pages and data, SPARQL, VoID (or answer one --get)",
-        description="Serve OUT on HTTP: each entity IRI {base}KEY at /id/KEY (HTML, Turtle, "
-        "JSON-LD, N-Triples by Accept), a read-only SPARQL endpoint at /sparql, VoID at "
-        "/.well-known/void, the dumps and the static site. It prints the URL it listens on. "
+        description="Serve OUT on HTTP: every IRI {base}KEY of the graph at /id/KEY (HTML and "
+        "seven RDF formats by Accept or ?format=), the ontology at /ontology, a read-only SPARQL "
+        "endpoint and query editor at /sparql, VoID at /.well-known/void, the dumps and the "
+        "static site; with --store, read from an external SPARQL store. It prints the URL it "
+        "listens on. "
         "With --get PATH, answer that one "
         "GET in-process, print the body and exit: 0 for a 2xx/3xx answer, 1 otherwise, 2 if "
         "it could not run. See docs/serving.md.",
