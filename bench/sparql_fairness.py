@@ -17,6 +17,11 @@ Prints p50 / p99 / max of the cheap queries in both phases, side by side, and wh
 queries got (status counts). Loopback only; every loop is bounded by --seconds.
 
     .venv/bin/python bench/sparql_fairness.py [--out out] [--runaways 2] [--seconds 20] [--vary]
+        [--repeat] [-- SERVE OPTIONS | -- --oxigraph]
+
+Each cheap query is a new text (a counter in a comment), so it runs in a worker (with --repeat
+the same two texts, answered from the answer cache). `-- --oxigraph` runs the same phases against
+`oxigraph serve-read-only --timeout-s 10` over the same data, as the baseline.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ RUNAWAY = ["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j 
 
 
 CHEAP_ADDRESS = "127.0.0.2"  # each client from its own loopback address, as distinct hosts are
+OXIGRAPH_PREFIX = "--oxigraph"  # not a serve option: run the baseline server instead
+PREFIXES = ("PREFIX schema: <https://schema.org/>\n")  # Oxigraph predeclares none
 
 
 def free_port() -> int:
@@ -57,21 +64,31 @@ def free_port() -> int:
 def server(out: Path, options: list[str]) -> Iterator[str]:
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="drivekg-fairness-")) / "serve.log"
+    if OXIGRAPH_PREFIX in options:  # the baseline server: oxigraph serve-read-only
+        oxigraph = str(Path(sys.executable).parent / "oxigraph")
+        db = log.parent / "db"
+        subprocess.run([oxigraph, "load", "--location", str(db), "--file",
+                        str(out / "graph.nt")], check=True, capture_output=True)
+        argv = [oxigraph, "serve-read-only", "--location", str(db), "--bind",
+                f"127.0.0.1:{port}", "--timeout-s", "10"]
+        path = "/query"
+    else:
+        argv = [sys.executable, "-m", "drivekg", "serve", "--out", str(out), "--port", str(port),
+                "--log-level", "warning", *options]
+        path = "/sparql"
     with open(log, "wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "drivekg", "serve", "--out", str(out), "--port", str(port),
-             "--log-level", "warning", *options], stdout=log_file, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"drivekg serve did not start; see {log}")
+                raise SystemExit(f"the server did not start; see {log}")
             with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code == 200:
+                if httpx.get(f"{url}{path}", params={"query": "ASK {}"}).status_code == 200:
                     break
             time.sleep(0.1)
-        yield url
+        yield url + path
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -80,16 +97,20 @@ def server(out: Path, options: list[str]) -> Iterator[str]:
             process.kill()
 
 
-def cheap_latencies(url: str, count: int, until: float) -> tuple[list[float], Counter[int]]:
-    """Milliseconds of each cheap query (sent one after another), and the statuses."""
+def cheap_latencies(url: str, count: int, until: float,
+                    repeat: bool = False) -> tuple[list[float], Counter[int]]:
+    """Milliseconds of each cheap query (sent one after another), and the statuses. Each text
+    is new (a counter in a comment) unless ``repeat``: a repeated text would be answered from
+    drivekg's answer cache without reaching a worker."""
     latencies, statuses = [], Counter[int]()
-    with httpx.Client(base_url=url, timeout=60,
+    with httpx.Client(timeout=60,
                       transport=httpx.HTTPTransport(local_address=CHEAP_ADDRESS)) as client:
         for i in range(count):
             if time.monotonic() > until:
                 break
+            query = PREFIXES + CHEAP[i % 2] + ("" if repeat else f" # cheap {i} {time.time()}")
             started = time.perf_counter()
-            r = client.get("/sparql", params={"query": CHEAP[i % 2]})
+            r = client.get(url, params={"query": query})
             latencies.append((time.perf_counter() - started) * 1000)
             statuses[r.status_code] += 1
             time.sleep(0.01)
@@ -99,13 +120,20 @@ def cheap_latencies(url: str, count: int, until: float) -> tuple[list[float], Co
 def runaway_client(url: str, index: int, vary: bool, stop: threading.Event,
                    statuses: Counter[str]) -> None:
     transport = httpx.HTTPTransport(local_address=f"127.0.0.{10 + index}")
-    with httpx.Client(base_url=url, timeout=120, transport=transport) as client:
+    with httpx.Client(timeout=120, transport=transport) as client:
         n = 0
         while not stop.is_set():
             query = RUNAWAY[(index + n) % 2] + (f" # {index}-{n}" if vary else "")
             n += 1
-            r = client.get("/sparql", params={"query": query})
-            title = r.json()["error"]["title"] if r.status_code >= 400 else "ok"
+            try:
+                r = client.get(url, params={"query": query})
+            except httpx.TransportError as exc:  # Oxigraph drops the connection at its timeout
+                statuses[f"dropped ({type(exc).__name__})"] += 1
+                continue
+            try:
+                title = r.json()["error"]["title"] if r.status_code >= 400 else "ok"
+            except ValueError:  # Oxigraph's errors are text
+                title = r.text[:40]
             statuses[f"{r.status_code} {title}"] += 1
             if r.status_code in (429, 503):
                 stop.wait(0.05)
@@ -127,12 +155,15 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=400, help="cheap queries per phase")
     ap.add_argument("--seconds", type=float, default=20.0, help="at most this long per phase")
     ap.add_argument("--vary", action="store_true", help="a new text for every runaway query")
+    ap.add_argument("--repeat", action="store_true", help="the same two cheap texts every time "
+                    "(answered from drivekg's cache)")
     ap.add_argument("serve_options", nargs="*", help="options for drivekg serve (after --)")
     args = ap.parse_args()
     if not (args.out / "graph.nt").exists():
         raise SystemExit(f"{args.out}: no build; run `drivekg build --out {args.out}` first")
     with server(args.out, args.serve_options) as url:
-        base, base_status = cheap_latencies(url, args.queries, time.monotonic() + args.seconds)
+        base, base_status = cheap_latencies(url, args.queries, time.monotonic() + args.seconds,
+                                            args.repeat)
         stop, statuses = threading.Event(), Counter[str]()
         threads = [threading.Thread(target=runaway_client,
                                     args=(url, i, args.vary, stop, statuses), daemon=True)
@@ -140,7 +171,8 @@ def main() -> None:
         for t in threads:
             t.start()
         time.sleep(1.0)  # let the runaway queries reach the workers
-        loaded, load_status = cheap_latencies(url, args.queries, time.monotonic() + args.seconds)
+        loaded, load_status = cheap_latencies(url, args.queries, time.monotonic() + args.seconds,
+                                              args.repeat)
         stop.set()
         for t in threads:
             t.join(30)

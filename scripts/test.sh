@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite: Python packages into .venv, and the Debian packages the
 # tests drive for real (Chromium for browser tests, raptor2-utils for an independent Turtle reader,
-# libseccomp2 for the SPARQL sandbox).
+# libseccomp2 for the SPARQL sandbox, Virtuoso as an external SPARQL store for serve --store and
+# publish, npm to fetch the SPARQL query editor from the npm registry).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource-7-bin)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 # libseccomp: the SPARQL sandbox (pyseccomp loads it); every Debian has it, as apt needs it
 ldconfig -p 2>/dev/null | grep 'libseccomp\.so\.2' >/dev/null || need+=(libseccomp2)
 if [ ${#need[@]} -gt 0 ]; then

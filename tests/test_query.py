@@ -602,7 +602,7 @@ def test_a_graph_format_for_a_table_is_an_error(
         capsysbinary, "query", "awards", "--out", str(out), "--format", "turtle"
     )
     assert (code, stdout) == (2, "")
-    assert "formats: csv, tsv, json, xml" in stderr
+    assert "formats: json, xml, csv, tsv" in stderr
 
 
 def test_serialize_matches_the_reference_writer(store: Store) -> None:

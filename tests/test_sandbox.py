@@ -22,7 +22,8 @@ import pytest
 from drivekg.cli import main
 from drivekg.errors import SandboxError
 from drivekg.sparql import sandbox
-from drivekg.sparql.pool import QueryFailed, QueryPool
+from drivekg.sparql.pool import QueryPool
+from drivekg.web.problems import status_of
 
 from .webtools import Listener, running_server, web_build
 
@@ -223,15 +224,15 @@ def test_without_seccomp_the_server_refuses_queries(out: Path,
     monkeypatch.setattr(sandbox, "_seccomp", refuse_seccomp)
     pool = QueryPool(out)
 
-    async def ask() -> QueryFailed:
+    async def ask() -> SandboxError:
         try:
-            await pool.run("ASK {}", {"boolean": "application/sparql-results+json"})
-        except QueryFailed as exc:
+            await pool.run("ASK {}", {"boolean": "json"})
+        except SandboxError as exc:
             return exc
         finally:
             await pool.close()
         raise AssertionError("the query ran")
 
     failed = asyncio.run(ask())
-    assert failed.status == 503 and "this is testos" in failed.detail
+    assert status_of(failed)[0] == 503 and "this is testos" in str(failed)
     assert pool.fast is None

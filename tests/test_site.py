@@ -161,6 +161,8 @@ def test_links_are_relative_and_resolve(out: Path) -> None:
                 continue
             assert not link.startswith("/"), (html, link)
             target = posixpath.normpath(posixpath.join(here, urlsplit(link).path))
+            if target == "sparql":  # the query editor: drivekg serve answers it, not a file
+                continue
             assert (site / target).is_file(), (html, link)
             checked += 1
     assert checked > 1000

@@ -16,9 +16,9 @@ from pathlib import Path
 from drivekg import __version__
 from drivekg.errors import DriveKGError, TooLargeError
 from drivekg.files import read_text
-from drivekg.iris import DEFAULT_BASE, check_base
+from drivekg.iris import DEFAULT_BASE, check_base, is_iri
 from drivekg.layout import DEFAULT_ARTICLE, resource
-from drivekg.serveargs import add_serve_arguments, public_url
+from drivekg.serveargs import add_serve_arguments, public_url, store_url
 
 # Each command imports what it needs when it runs: `drivekg query` should not pay for pySHACL.
 
@@ -238,7 +238,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     path = Path(args.out) / "graph.nt"
     user, password = os.environ.get("DRIVEKG_USER"), os.environ.get("DRIVEKG_PASSWORD")
     if (user is None) != (password is None):
-        return fail("set both DRIVEKG_USER and DRIVEKG_PASSWORD for basic auth, or neither")
+        return fail("set both DRIVEKG_USER and DRIVEKG_PASSWORD to authenticate, or neither")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -251,6 +251,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             replace=args.replace,
             query_endpoint=args.query_endpoint,
             auth=(user, password) if user is not None and password is not None else None,
+            auth_scheme=args.auth,
             timeout=args.timeout,
         )
     except DriveKGError as exc:
@@ -296,6 +297,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         else:
             url = f"http://{f'[{args.host}]' if ':' in args.host else args.host}:{args.port}"
         public = public_url(args.public_url, url)
+        store = store_url(args.store)
+        if args.store_graph is not None and (store is None or not is_iri(args.store_graph)):
+            raise ValueError("--store-graph must be an absolute IRI, and needs --store")
     except (DriveKGError, ValueError) as exc:
         if sock is not None:
             sock.close()
@@ -303,7 +307,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = ServeSettings(
         out_dir=Path(args.out), public_url=public, limits=limits, workers=args.workers,
         slow_workers=args.slow_workers, header_timeout=args.header_timeout,
-        body_timeout=args.body_timeout, prestart=args.get is None,
+        body_timeout=args.body_timeout, prestart=args.get is None, store=store,
+        store_graph=args.store_graph,
         on_ready=None if sock is None else lambda: print(
             f"serving {args.out}/ at {url}/ (public URL {public}/; SPARQL at {public}/sparql); "
             "Ctrl-C stops", flush=True),
@@ -395,9 +400,11 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the bundled queries and exit")
     q.add_argument(
         "--format",
-        choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"],
+        choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld", "rdfxml", "trig",
+                 "nquads", "n3"],
         help="SELECT: table (default on a terminal), csv (default otherwise), tsv, json, xml; "
-        "ASK: true/false, or json/xml; CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld",
+        "ASK: true/false, or json/xml; CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld, "
+        "rdfxml (or xml), trig, nquads, n3",
     )
     q.add_argument("--out", default="out", help="the build's output directory (default: out)")
     q.add_argument(
@@ -414,7 +421,7 @@ def parser() -> argparse.ArgumentParser:
         help="upload graph.nt to a triplestore (SPARQL 1.1 Graph Store Protocol)",
         description="Upload OUT/graph.nt with the Graph Store HTTP Protocol (POST adds, "
         "--replace PUTs), then count the graph's triples through the query endpoint. "
-        "Basic auth from DRIVEKG_USER and DRIVEKG_PASSWORD.",
+        "Credentials from DRIVEKG_USER and DRIVEKG_PASSWORD (--auth basic or digest).",
     )
     p.add_argument("--endpoint", required=True, help="Graph Store endpoint, e.g. http://host/store")
     p.add_argument("--out", default="out", help="the build's output directory (default: out)")
@@ -426,15 +433,20 @@ def parser() -> argparse.ArgumentParser:
         help="SPARQL query endpoint for the count check (default: derived from --endpoint, "
         "see docs/triplestores.md)",
     )
+    p.add_argument("--auth", choices=["basic", "digest"], default="basic",
+                   help="HTTP authentication for DRIVEKG_USER/DRIVEKG_PASSWORD: basic (default) "
+                   "or digest (Virtuoso's /sparql-graph-crud-auth)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
     p.set_defaults(run=cmd_publish)
 
     srv = sub.add_parser(
         "serve",
         help="serve the built graph: entity pages and data, SPARQL, VoID (or answer one --get)",
-        description="Serve OUT on HTTP: each entity IRI {base}KEY at /id/KEY (HTML, Turtle, "
-        "JSON-LD, N-Triples by Accept), a read-only SPARQL endpoint at /sparql, VoID at "
-        "/.well-known/void, the dumps and the static site. It prints the URL it listens on. "
+        description="Serve OUT on HTTP: every IRI {base}KEY of the graph at /id/KEY (HTML and "
+        "seven RDF formats by Accept or ?format=), the ontology at /ontology, a read-only SPARQL "
+        "endpoint and query editor at /sparql, VoID at /.well-known/void, the dumps and the "
+        "static site; with --store, read from an external SPARQL store. It prints the URL it "
+        "listens on. "
         "With --get PATH, answer that one "
         "GET in-process, print the body and exit: 0 for a 2xx/3xx answer, 1 otherwise, 2 if "
         "it could not run. See docs/serving.md.",

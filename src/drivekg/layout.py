@@ -13,9 +13,11 @@ the contract between them, so neither spells a file name or a URL path of its ow
         index.html  id/{key}.html|.ttl|.jsonld|.nt  static/…
 
     server                                ``drivekg serve``
-      /id/{key}                           an entity IRI {base}{key}, negotiated
+      /id/{key}                           any IRI {base}{key} of the graph, negotiated (paged)
       /id/{key}.{ext}                     one representation of it
-      /sparql                             SPARQL 1.1 Protocol (read-only)
+      /ontology  /ontology.{ext}          the ontology namespace: its page and its RDF
+      /sparql                             SPARQL 1.1 Protocol (read-only); the query editor
+      /assets/…                           the query editor's script and stylesheet
       /.well-known/void  /void.ttl        VoID
       /graph.ttl … /context.jsonld        the dumps
       /                                   the static site
@@ -31,11 +33,13 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 __all__ = [
+    "ASSETS_PATH",
     "CONTEXT",
     "DUMPS",
     "ENTITY_DIR",
     "ID_PATH",
     "MARKER",
+    "ONTOLOGY_PATH",
     "REPORT",
     "SITE",
     "SITE_INDEX",
@@ -101,4 +105,6 @@ DUMPS = (dump_name("ttl"), dump_name("jsonld"), dump_name("nt"), CONTEXT)
 
 ID_PATH = "/id/"  # {base}{key} is served at /id/{key}
 SPARQL_PATH = "/sparql"
+ONTOLOGY_PATH = "/ontology"
+ASSETS_PATH = "/assets/"
 VOID_PATHS = ("/.well-known/void", "/void.ttl")

@@ -7,13 +7,9 @@ from typing import Any
 
 from rdflib import Graph
 
-from drivekg.formats import JSONLD, NTRIPLES, TURTLE, Format
-from drivekg.vocab import PREFIXES
+from drivekg.formats import JSONLD, NTRIPLES, TURTLE, Format, context
 
-
-def context() -> dict[str, Any]:
-    """The JSON-LD context: our prefixes, given inline (never fetched)."""
-    return {"@context": {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}}
+__all__ = ["context", "dumps_json", "serialize", "to_jsonld_data"]
 
 
 def _canonical(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from urllib.parse import urlsplit
 
-__all__ = ["add_serve_arguments", "header", "public_url", "size"]
+__all__ = ["add_serve_arguments", "header", "public_url", "size", "store_url"]
 
 
 def header(text: str) -> tuple[str, str]:
@@ -36,6 +36,16 @@ def public_url(text: str | None, default: str) -> str:
     return text.rstrip("/")
 
 
+def store_url(text: str | None) -> str | None:
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+        raise ValueError(f"--store must be the http(s) URL of a SPARQL query endpoint, like "
+                         f"http://127.0.0.1:7878/query, not {text!r}")
+    return text
+
+
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="out", help="the build's output directory (default: out)")
     parser.add_argument("--host", default="127.0.0.1",
@@ -43,6 +53,11 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port, 1-65535 (default 8000)")
     parser.add_argument("--public-url", metavar="URL", help="the server's URL as clients reach it, "
                      "named in VoID and the service description (default: where it listens)")
+    parser.add_argument("--store", metavar="URL", help="an external SPARQL 1.1 query endpoint "
+                        "to read the graph from instead of the embedded store (docs/serving.md)")
+    parser.add_argument("--store-graph", metavar="IRI", help="with --store: the graph the data "
+                        "is in there (sent as default-graph-uri; default: the store's default "
+                        "graph)")
     parser.add_argument("--timeout", type=float, default=10.0,
                      help="seconds a SPARQL query may take before it is stopped (default 10)")
     parser.add_argument("--max-rows", type=int, default=10_000,

@@ -135,18 +135,27 @@ def publish(
     replace: bool = False,
     query_endpoint: str | None = None,
     auth: tuple[str, str] | None = None,
+    auth_scheme: str = "basic",
     timeout: float = 60.0,
     transport: httpx.BaseTransport | None = None,
 ) -> Published:
-    """Upload N-Triples ``data`` into ``graph`` (None: the default graph) and check the count."""
+    """Upload N-Triples ``data`` into ``graph`` (None: the default graph) and check the count.
+
+    ``auth`` is sent with HTTP ``basic`` or ``digest`` authentication (``auth_scheme``;
+    Virtuoso's authenticated Graph Store endpoint asks for digest)."""
     started = time.perf_counter()
     target = _target(endpoint, graph)
     counter = query_endpoint or query_endpoint_for(endpoint)
     _check_url(counter, "the query endpoint")
     method = "PUT" if replace else "POST"
     sent = count_triples(data)
+    if auth_scheme not in ("basic", "digest"):
+        raise PublishError(f"--auth is basic or digest, not {auth_scheme!r}")
+    credentials: httpx.Auth | None = None
+    if auth:
+        credentials = httpx.DigestAuth(*auth) if auth_scheme == "digest" else httpx.BasicAuth(*auth)
     with httpx.Client(
-        auth=httpx.BasicAuth(*auth) if auth else None,
+        auth=credentials,
         timeout=timeout,
         transport=transport,
         follow_redirects=False,

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from drivekg.graph.validate import Validation
     from drivekg.outputs.publication import Publication
 
-__all__ = ["entities", "entity_path", "render_site", "script_json"]
+__all__ = ["entities", "entity_path", "render_page", "render_site", "script_json"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -392,6 +392,12 @@ def home_entity(graph: Graph, base: str, album: str | None) -> URIRef | None:
     about = sorted((o for a in graph.subjects(RDF.type, SDO.Article)
                     for o in graph.objects(a, SDO.about)), key=str)
     return about[0] if about and isinstance(about[0], URIRef) else None
+
+
+def render_page(graph: Graph, base: str, node: URIRef) -> bytes:
+    """One page, from whatever part of the graph is given (``drivekg serve`` renders pages on
+    demand for nodes the static site has none for, from their documents)."""
+    return SiteBuilder(graph, base, None).page(node, entity_path(base, node))
 
 
 def render_site(build: Publication, validation: Validation) -> dict[str, bytes]:

@@ -11,19 +11,22 @@ Fairness: a query that runs away must not keep cheap queries waiting, so there a
 * Past the budget the fast worker is killed (a fresh one starts at once) and the query is run
   again, from the start, in the **slow lane** (``slow_workers`` processes at ``SCHED_IDLE``
   priority: they get a CPU only when nothing else wants it) until the timeout.
+* Workers are handed out **round robin between clients** waiting for one (``_Lane``): a client
+  with many queries queued delays another's by at most one of its own queries.
 * Admission, per client (an IP address: behind a proxy, every client is one): a client with a
   query in the slow lane gets **429** with ``Retry-After`` for any other query until it ends, and
-  so does one with ``per_client`` queries in flight. A client whose query ran past the budget
-  (or past the memory cap) is *penalized* for ``timeout`` seconds: its queries skip the fast lane,
-  and so does the text of that query, whoever sends it. A client sending runaway queries back to
-  back so costs the fast lane one budget per ``timeout``, however it varies the text. When every
-  slow worker is busy the answer is **503** at once, with ``Retry-After`` (when the earliest of
-  their queries will have been stopped).
+  so does one with ``per_client`` queries in flight (default 64, queued fairly). A client whose
+  query ran past the budget (or past the memory cap) is *penalized* for ``timeout`` seconds: its
+  queries skip the fast lane, and so does the text of that query, whoever sends it. A client
+  sending runaway queries back to back so costs the fast lane one budget per ``timeout``, however
+  it varies the text. When every slow worker is busy the answer is **503** at once, with
+  ``Retry-After`` (when the earliest of their queries will have been stopped).
 
-Limits, each answered in the one JSON error shape: ``timeout`` (503 "Query timeout", counted from
-the request's arrival, waiting for a worker included: no answer is ever sent after it),
-``max_memory`` per worker (500 "Query memory limit"), ``max_answer`` bytes (500 "Answer too
-large") and ``max_rows`` (the answer is truncated and marked).
+Limits, each raised as a typed error (``errors.QueryLimit``; the server maps it to a status):
+``timeout`` (``QueryTimeout``, counted from the request's arrival, waiting for a worker included:
+no answer is ever sent after it), ``max_memory`` per worker (``QueryMemoryLimit``),
+``max_answer`` bytes (``AnswerTooLarge``) and ``max_rows`` (the answer is truncated and marked).
+Errors a worker reports come back as the ``errors`` class it named.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ import contextlib
 import hashlib
 import math
 import multiprocessing
+import os
 import signal
 import time
+from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -42,9 +47,20 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from drivekg import errors
+from drivekg.errors import (
+    EngineCrashed,
+    QueryError,
+    QueryMemoryLimit,
+    QueryTimeout,
+    SandboxError,
+    ServerBusy,
+    SlowLaneTaken,
+    TooManyQueries,
+)
 from drivekg.sparql.worker import worker
 
-__all__ = ["Answer", "Limits", "QueryFailed", "QueryPool", "QueryTimeout"]
+__all__ = ["Answer", "Limits", "QueryPool"]
 
 
 @dataclass(frozen=True)
@@ -62,21 +78,15 @@ class Limits:
     max_memory: int = 1 << 30  # bytes of address space per worker
     max_answer: int = 32 << 20  # bytes of one serialized answer
     fast_budget: float = 0.5  # seconds in the fast lane before a query moves to the slow lane
-    per_client: int = 16  # queries of one client in flight at once
+    per_client: int = 64  # queries of one client in flight (queued fairly) at once
 
 
-class QueryFailed(Exception):
-    """The query was refused or failed; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, title: str, detail: str, *,
-                 retry_after: int | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
-        self.retry_after = retry_after
-
-
-class QueryTimeout(QueryFailed):
-    pass
+def _reported(name: str, detail: str) -> QueryError:
+    """The error a worker reported by its class name (an unknown name: the engine failed)."""
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and issubclass(cls, QueryError):
+        return cls(detail)
+    return EngineCrashed(detail)
 
 
 @dataclass(eq=False)  # hashed by identity: one per process
@@ -88,23 +98,83 @@ class _Handle:
 
 @dataclass(eq=False)
 class _Lane:
+    """Workers of one lane, handed out fairly: clients waiting for a worker are served round
+    robin (one query of each in turn), so a client with many queries queued delays another
+    client's query by at most one query of its own, not by its whole queue."""
+
     name: str
     size: int
     idle_priority: bool
-    idle: asyncio.Queue[_Handle] = field(default_factory=asyncio.Queue)
+    free: list[_Handle] = field(default_factory=list)
     all: set[_Handle] = field(default_factory=set)
     starting: int = 0
+    waiting: OrderedDict[str, deque[asyncio.Future[_Handle]]] = field(
+        default_factory=OrderedDict)
+
+    def release(self, handle: _Handle) -> None:
+        """A worker is free: to the next client in turn, or to the free list."""
+        while self.waiting:
+            client, queue = next(iter(self.waiting.items()))
+            future = queue.popleft()
+            if queue:
+                self.waiting.move_to_end(client)
+            else:
+                del self.waiting[client]
+            if not future.done():
+                future.set_result(handle)
+                return
+        self.free.append(handle)
+
+    async def acquire(self, client: str, timeout: float) -> _Handle | None:
+        """A worker for ``client`` within ``timeout`` seconds, or None."""
+        if self.free and not self.waiting:
+            return self.free.pop()
+        future: asyncio.Future[_Handle] = asyncio.get_running_loop().create_future()
+        self.waiting.setdefault(client, deque()).append(future)
+        try:
+            await asyncio.wait({future}, timeout=max(timeout, 0.0))
+        except BaseException:
+            if future.done() and not future.cancelled():
+                self.release(future.result())  # given as we were cancelled: pass it on
+            future.cancel()
+            raise
+        if future.done():
+            return future.result()
+        future.cancel()
+        return None
 
 
 _OVER_BUDGET = object()
+_READ_IN_THREAD = 256 << 10  # bytes: an answer body larger than this is read in a thread
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, conn: Connection, wait: float) -> bool:
+    """Whether ``conn`` has something to read (an answer, or end of file) within ``wait`` s."""
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        await asyncio.wait_for(ready, timeout=max(wait, 0.0))
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # some event loops (uvloop) leave it non-blocking
+    return True
 
 
 class QueryPool:
     """The two lanes of worker processes; ``run`` answers one query within the limits."""
 
     def __init__(self, out_dir: Path, *, workers: int = 2, slow_workers: int = 1,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, base_iri: str | None = None) -> None:
         self.out_dir, self.limits = out_dir, limits or Limits()
+        self.base_iri = base_iri  # relative IRIs in queries resolve against it (the endpoint)
         self._sizes = (workers, slow_workers)
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._threads = ThreadPoolExecutor(max_workers=workers + slow_workers + 2,
@@ -165,7 +235,7 @@ class QueryPool:
             await loop.run_in_executor(self._threads, self._kill_blocking, handle)
             return
         lane.all.add(handle)
-        lane.idle.put_nowait(handle)
+        lane.release(handle)
 
     def _replace_later(self, lane: _Lane) -> None:
         if self._closed:
@@ -225,26 +295,36 @@ class QueryPool:
 
     # -- one query
 
-    @staticmethod
-    def _exchange(handle: _Handle, job: tuple[Any, ...], wait: float) -> tuple[Any, ...] | None:
+    async def _exchange(self, handle: _Handle, job: tuple[Any, ...],
+                        wait: float) -> tuple[Any, ...] | None:
+        """Send ``job``, then wait (in the event loop, no thread) until the worker answers or
+        ``wait`` seconds pass (None). An answer comes as a small head, then its body: a large
+        body is read in a thread so the event loop does not wait for it."""
+        loop = asyncio.get_running_loop()
+        conn = handle.conn
         try:
-            handle.conn.send(job)
-            if not handle.conn.poll(max(wait, 0.0)):
+            conn.send(job)
+            if not await _readable(loop, conn, wait):
                 return None
-            reply: tuple[Any, ...] = handle.conn.recv()
+            head: tuple[Any, ...] = conn.recv()
+            if head[0] != "ok" or isinstance(head[2], bytes):  # an error, or a small answer
+                return head
+            _, media_type, size, truncated, form = head
+            if size > _READ_IN_THREAD:
+                body = await loop.run_in_executor(self._threads, conn.recv_bytes)
+            else:
+                body = conn.recv_bytes()
         except (EOFError, OSError):  # the worker died (out of memory, killed from outside)
             return ("crashed",)
-        return reply
+        return ("ok", media_type, body, truncated, form)
 
     async def _ask(self, lane: _Lane, handle: _Handle, query: str, media: dict[str, str | None],
                    until: float, deadline: float, client: str) -> Answer | object:
         """Run the query on ``handle`` until ``until``; past it, ``_OVER_BUDGET`` or a timeout."""
         limits = self.limits
-        job = (query, media, limits.max_rows, limits.max_answer)
+        job = (query, media, limits.max_rows, limits.max_answer, self.base_iri)
         handle.busy_until = deadline
-        loop = asyncio.get_running_loop()
-        reply = await loop.run_in_executor(self._threads, self._exchange, handle, job,
-                                           until - time.monotonic())
+        reply = await self._exchange(handle, job, until - time.monotonic())
         handle.busy_until = 0.0
         if reply is None or reply[0] in ("crashed", "memory"):
             code = await self._retire(lane, handle)
@@ -252,19 +332,18 @@ class QueryPool:
                 return _OVER_BUDGET
             if reply is None:
                 self.killed += 1
-                raise QueryTimeout(503, "Query timeout", f"the query ran longer than "
-                                   f"{limits.timeout:g} s and was stopped")
+                raise QueryTimeout(f"the query ran longer than {limits.timeout:g} s and was "
+                                   "stopped")
             if reply[0] == "memory" or code == -signal.SIGABRT:
                 self._penalize(_digest(query), "client " + client)
-                raise QueryFailed(500, "Query memory limit", "the query needed more than "
-                                  f"{limits.max_memory >> 20} MB (--max-memory) and was stopped")
-            raise QueryFailed(500, "Query failed", "the query engine stopped unexpectedly")
-        lane.idle.put_nowait(handle)
+                raise QueryMemoryLimit(f"the query needed more than {limits.max_memory >> 20} "
+                                       "MB (--max-memory) and was stopped")
+            raise EngineCrashed("the query engine stopped unexpectedly")
+        lane.release(handle)
         if time.monotonic() > deadline:  # the answer came, but too late to be sent
-            raise QueryTimeout(503, "Query timeout",
-                               f"the query ran longer than {limits.timeout:g} s")
+            raise QueryTimeout(f"the query ran longer than {limits.timeout:g} s")
         if reply[0] == "error":
-            raise QueryFailed(reply[1], reply[2], reply[3])
+            raise _reported(reply[1], reply[2])
         _, media_type, body, truncated, form = reply
         return Answer(media_type, body, truncated, form)
 
@@ -273,11 +352,11 @@ class QueryPool:
         deadline = time.monotonic() + self.limits.timeout
         await self.start()
         if self.unavailable is not None:
-            raise QueryFailed(503, "SPARQL unavailable", "queries cannot run here without "
-                              f"network access being blocked: {self.unavailable}")
+            raise SandboxError("queries cannot run here without network access being blocked: "
+                               f"{self.unavailable}")
         if self._in_flight.get(client, 0) >= self.limits.per_client:
-            raise QueryFailed(429, "Too many queries", f"at most {self.limits.per_client} "
-                              "queries of one client run at once", retry_after=1)
+            raise TooManyQueries(f"at most {self.limits.per_client} queries of one client run "
+                                 "at once", retry_after=1)
         self._in_flight[client] = self._in_flight.get(client, 0) + 1
         try:
             return await self._route(query, media, client, deadline)
@@ -291,11 +370,10 @@ class QueryPool:
         assert self.fast is not None and self.slow is not None
         digest = _digest(query)
         if client in self._in_slow:
-            raise QueryFailed(429, "Too many slow queries", "this client already has a query "
-                              "in the slow lane; one at a time", retry_after=self._retry_after(
-                                  self.slow))
+            raise SlowLaneTaken("this client already has a query in the slow lane; one at a "
+                                "time", retry_after=self._retry_after(self.slow))
         if not self._is_penalized(digest, "client " + client):
-            handle = await self._acquire(self.fast, deadline)
+            handle = await self._acquire(self.fast, client, deadline)
             until = min(deadline, time.monotonic() + self.limits.fast_budget)
             answer = await self._ask(self.fast, handle, query, media, until, deadline, client)
             if isinstance(answer, Answer):
@@ -303,27 +381,25 @@ class QueryPool:
             self._penalize(digest, "client " + client)
         return await self._slow(query, media, client, digest, deadline)
 
-    async def _acquire(self, lane: _Lane, deadline: float) -> _Handle:
-        try:
-            return await asyncio.wait_for(lane.idle.get(), deadline - time.monotonic())
-        except TimeoutError:
-            raise QueryFailed(503, "Busy", "every SPARQL worker is busy; try again",
-                              retry_after=1) from None
+    async def _acquire(self, lane: _Lane, client: str, deadline: float) -> _Handle:
+        handle = await lane.acquire(client, deadline - time.monotonic())
+        if handle is None:
+            raise ServerBusy("every SPARQL worker is busy; try again", retry_after=1)
+        return handle
 
     async def _slow(self, query: str, media: dict[str, str | None], client: str, digest: str,
                     deadline: float) -> Answer:
         assert self.slow is not None
         if client in self._in_slow:  # it sent another one while this one was in the fast lane
-            raise QueryFailed(429, "Too many slow queries", "this client already has a query "
-                              "in the slow lane; one at a time", retry_after=self._retry_after(
-                                  self.slow))
-        if self.slow.idle.empty() and not self.slow.starting:
-            raise QueryFailed(503, "Busy", "every slow-lane SPARQL worker is busy with a long "
-                              "query; try again later", retry_after=self._retry_after(self.slow))
+            raise SlowLaneTaken("this client already has a query in the slow lane; one at a "
+                                "time", retry_after=self._retry_after(self.slow))
+        if not self.slow.free and not self.slow.starting:
+            raise ServerBusy("every slow-lane SPARQL worker is busy with a long query; try "
+                             "again later", retry_after=self._retry_after(self.slow))
         self._in_slow.add(client)
         try:
-            handle = await self._acquire(self.slow, deadline)
-        except QueryFailed:
+            handle = await self._acquire(self.slow, client, deadline)
+        except ServerBusy:
             self._in_slow.discard(client)
             raise
         started = time.monotonic()

@@ -19,10 +19,17 @@ here as ``RemoteRefused``. The guard refuses
 The project prefixes (``schema:``, ``dkg:``, ``prov:`` …, see ``vocab.PREFIXES``) are predeclared
 for every query; a query may redeclare them. ``execute`` runs a guarded query and
 ``serialize_results`` writes its answer in a standard SPARQL results or RDF format.
+
+rdflib's parser takes 20-400 ms per query, far longer than most queries take to run, so
+``execute`` parses with it only a text that could be refused for remote data — one that spells
+``SERVICE`` or ``FROM`` (in any case) or holds a ``\\u``/``\\U`` escape, through which rdflib could
+read either — or one that pyoxigraph cannot parse (to say why: an update, or where the syntax
+error is). Any other text has nothing the guard refuses, so skipping the parse changes no answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,27 +37,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import (
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Store,
-)
-from pyoxigraph import serialize as ox_serialize
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from drivekg.errors import QueryError, RemoteRefused
+from drivekg.errors import (
+    EvaluationFailed,
+    QueryError,
+    QuerySyntaxError,
+    RemoteRefused,
+    UpdateRefused,
+)
+from drivekg.formats import NTRIPLES, RDF_FORMATS, RESULT_FORMATS, Format, named, write
 from drivekg.vocab import PREFIXES
 
 __all__ = [
-    "GRAPH_FORMATS",
     "PREFIX_MAP",
     "QUERY_FORMS",
-    "SOLUTION_FORMATS",
     "QueryInfo",
     "Results",
     "evaluation_errors",
@@ -66,18 +70,8 @@ GRAPH_FILE = "graph.nt"
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
 
-# name -> (media type, pyoxigraph format). SELECT and ASK answers; CONSTRUCT/DESCRIBE answers.
-SOLUTION_FORMATS: dict[str, tuple[str, QueryResultsFormat]] = {
-    "csv": ("text/csv", QueryResultsFormat.CSV),
-    "tsv": ("text/tab-separated-values", QueryResultsFormat.TSV),
-    "json": ("application/sparql-results+json", QueryResultsFormat.JSON),
-    "xml": ("application/sparql-results+xml", QueryResultsFormat.XML),
-}
-GRAPH_FORMATS: dict[str, tuple[str, RdfFormat]] = {
-    "turtle": ("text/turtle", RdfFormat.TURTLE),
-    "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
-    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
-}
+# texts rdflib could read a SERVICE or FROM in (through \u escapes, too): only these are parsed
+_MAY_BE_REMOTE = re.compile(r"service|from|\\[uU]", re.IGNORECASE)
 
 Results = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -110,7 +104,7 @@ def load_store(data: bytes, *, source: str = GRAPH_FILE) -> Store:
     """An in-memory store holding the N-Triples ``data`` in its default graph."""
     store = Store()
     try:
-        store.load(input=data, format=RdfFormat.N_TRIPLES)
+        store.load(input=data, format=NTRIPLES.ox)
     except SyntaxError as exc:
         raise QueryError(f"{source}: not valid N-Triples: {exc}") from exc
     return store
@@ -182,22 +176,22 @@ def inspect_query(query: str) -> QueryInfo:
         except Exception:
             update = None
         if update is None or not update.request:  # "" parses as an empty update
-            raise QueryError(
+            raise QuerySyntaxError(
                 f"not a valid SPARQL query: {_syntax_message(query_exc)}"
             ) from query_exc
         ops = sorted({_UPDATES.get(op.name, op.name) for op in update.request})
-        raise QueryError(
+        raise UpdateRefused(
             f"refused: {', '.join(ops)} would change the graph; "
             "queries are read-only (SELECT, ASK, CONSTRUCT or DESCRIBE)"
         ) from None
     try:
         translated = translateQuery(parsed, initNs=PREFIX_MAP)
     except Exception as exc:  # unknown prefix, a variable projected twice, …
-        raise QueryError(f"not a valid SPARQL query: {exc}") from exc
+        raise QuerySyntaxError(f"not a valid SPARQL query: {exc}") from exc
     algebra = translated.algebra
     form = _FORMS.get(algebra.name)
     if form is None:
-        raise QueryError(f"not a query form drivekg runs: {algebra.name}")
+        raise QuerySyntaxError(f"not a query form drivekg runs: {algebra.name}")
     remote: list[str] = []
     for clause in _field(algebra, "datasetClause") or ():
         for key, keyword in (("default", "FROM"), ("named", "FROM NAMED")):
@@ -229,41 +223,47 @@ def guard(query: str, *, allow_remote: bool = False) -> str:
 # --------------------------------------------------------------------------- running
 
 
-def execute(store: Store, query: str, *, allow_remote: bool = False) -> Results:
-    """Guard ``query``, then run it over ``store`` with the project prefixes predeclared."""
-    guard(query, allow_remote=allow_remote)
+def execute(store: Store, query: str, *, allow_remote: bool = False,
+            base_iri: str | None = None) -> Results:
+    """Guard ``query``, then run it over ``store`` with the project prefixes predeclared.
+
+    Relative IRIs in the query resolve against ``base_iri`` (a server passes its endpoint URL).
+    """
+    checked = allow_remote or bool(_MAY_BE_REMOTE.search(query))
+    if checked:
+        guard(query, allow_remote=allow_remote)
     try:
         with evaluation_errors():
-            results: Results = store.query(query, prefixes=PREFIX_MAP)
-    except SyntaxError as exc:  # rdflib accepted what oxigraph does not
-        raise QueryError(f"not a valid SPARQL query: {exc}") from exc
+            results: Results = store.query(query, prefixes=PREFIX_MAP, base_iri=base_iri)
+    except SyntaxError as exc:
+        if not checked:
+            guard(query)  # an update, or a syntax error: rdflib says which, and where
+        raise QuerySyntaxError(f"not a valid SPARQL query: {exc}") from exc
     return results
 
 
 def serialize_results(results: Results, fmt: str) -> tuple[str, bytes]:
-    """``(media type, body)`` of an answer in a standard format.
+    """``(media type, body)`` of an answer in a standard format (a ``formats`` name).
 
     SELECT and ASK answers: ``csv``, ``tsv``, ``json``, ``xml`` (SPARQL 1.1 results formats).
-    CONSTRUCT and DESCRIBE answers: ``turtle``, ``nt``, ``jsonld``, with the project prefixes and
-    the triples sorted, so the same answer gives the same bytes.
+    CONSTRUCT and DESCRIBE answers: any RDF format (``turtle``, ``nt``, ``jsonld``, ``rdfxml``,
+    ``trig``, ``nquads``, ``n3``), with the project prefixes and the triples sorted, so the same
+    answer gives the same bytes.
     """
     if isinstance(results, QueryTriples):
-        if fmt not in GRAPH_FORMATS:
-            raise QueryError(
-                f"a CONSTRUCT or DESCRIBE answer is a graph; formats: {', '.join(GRAPH_FORMATS)}"
-            )
-        media_type, rdf_format = GRAPH_FORMATS[fmt]
+        graph_format = named(fmt, "rdf")
+        if graph_format is None:
+            raise QueryError("a CONSTRUCT or DESCRIBE answer is a graph; formats: "
+                             f"{', '.join(f.name for f in RDF_FORMATS)}")
         with evaluation_errors():
-            triples = sorted(results, key=str)
-        used = {p: ns for p, ns in PREFIX_MAP.items() if any(ns in str(t) for t in triples)}
-        return media_type, ox_serialize(triples, format=rdf_format, prefixes=used) or b""
-    if fmt not in SOLUTION_FORMATS:
-        raise QueryError(
-            f"a SELECT or ASK answer is a table; formats: {', '.join(SOLUTION_FORMATS)}"
-        )
-    media_type, results_format = SOLUTION_FORMATS[fmt]
+            triples = list(results)
+        return graph_format.media_type, write(triples, graph_format)
+    table_format: Format | None = named(fmt, "results")
+    if table_format is None:
+        raise QueryError("a SELECT or ASK answer is a table; formats: "
+                         f"{', '.join(f.name for f in RESULT_FORMATS)}")
     with evaluation_errors():
-        return media_type, results.serialize(format=results_format) or b""
+        return table_format.media_type, results.serialize(format=table_format.ox) or b""
 
 
 NETWORK_REFUSED = ("refused: the query tried to reach the network (SERVICE); "
@@ -281,4 +281,4 @@ def evaluation_errors() -> Iterator[None]:
     except PermissionError as exc:
         raise RemoteRefused(NETWORK_REFUSED) from exc
     except (OSError, RuntimeError) as exc:  # a SERVICE that failed (remote access allowed),
-        raise QueryError(f"the query failed: {exc}") from exc  # or the engine gave up
+        raise EvaluationFailed(f"the query failed: {exc}") from exc  # or the engine gave up

@@ -11,8 +11,10 @@ answers its first job, so that they hold for everything the query engine does:
 3. the slow lane's workers, once loaded, run at ``SCHED_IDLE`` priority: they only get a CPU
    nobody else wants.
 
-Then it answers jobs ``(query, media, max_rows, max_answer)`` until its pipe closes. An answer
-whose serialization would pass ``max_answer`` bytes is refused while it is being built.
+Then it answers jobs ``(query, media, max_rows, max_answer, base_iri)`` until its pipe closes;
+``media`` maps each kind of answer (``solutions``, ``boolean``, ``graph``) to a ``formats``
+name. An answer whose serialization would pass ``max_answer`` bytes is refused while it is
+being built.
 """
 
 from __future__ import annotations
@@ -25,13 +27,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORM_KIND", "worker"]
+__all__ = ["FORM_KIND", "SMALL_ANSWER", "worker"]
 
 FORM_KIND = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-
-
-class AnswerTooLarge(Exception):
-    pass
+SMALL_ANSWER = 64 << 10  # bytes: an answer up to this size comes back in one message
 
 
 def _term_json(term: Any) -> dict[str, Any]:
@@ -62,30 +61,16 @@ def _size(term_json: dict[str, Any]) -> int:
     return 40 + (len(value) if isinstance(value, str) else sum(map(_size, value.values())))
 
 
-def _used_prefixes(triples: list[Any], prefixes: dict[str, str]) -> dict[str, str]:
-    iris = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            iris.add(getattr(term, "value", "") if not hasattr(term, "datatype")
-                     else term.datatype.value)
-    return {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+def _too_large(max_answer: int) -> Exception:
+    from drivekg.errors import AnswerTooLarge
 
-
-def _too_large(max_answer: int) -> AnswerTooLarge:
     return AnswerTooLarge(f"the answer is larger than {max_answer} bytes (--max-answer); "
                           "ask for fewer rows (LIMIT) or shorter values")
 
 
-def _graph_answer(results: Any, media_type: str, max_rows: int, max_answer: int) -> tuple[Any, ...]:
-    from pyoxigraph import RdfFormat
-    from pyoxigraph import serialize as ox_serialize
+def _graph_answer(results: Any, fmt: Any, max_rows: int, max_answer: int) -> tuple[Any, ...]:
+    from drivekg.formats import write
 
-    from drivekg.sparql.store import PREFIX_MAP
-
-    graph_formats = {
-        "text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
-        "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML,
-    }
     triples, size = [], 0
     for triple in islice(results, max_rows + 1):
         size += len(str(triple))
@@ -93,20 +78,13 @@ def _graph_answer(results: Any, media_type: str, max_rows: int, max_answer: int)
             raise _too_large(max_answer)
         triples.append(triple)
     truncated = len(triples) > max_rows
-    triples = sorted(triples[:max_rows], key=str)
-    body = ox_serialize(triples, format=graph_formats[media_type],
-                        prefixes=_used_prefixes(triples, PREFIX_MAP)) or b""
-    return body, truncated
+    return write(triples[:max_rows], fmt), truncated
 
 
-def _table_answer(results: Any, media_type: str, max_rows: int, max_answer: int) -> tuple[Any, ...]:
+def _table_answer(results: Any, fmt: Any, max_rows: int, max_answer: int) -> tuple[Any, ...]:
     from pyoxigraph import QueryBoolean, QueryResultsFormat, parse_query_results
 
-    table_formats = {
-        "application/sparql-results+xml": QueryResultsFormat.XML,
-        "text/csv": QueryResultsFormat.CSV,
-        "text/tab-separated-values": QueryResultsFormat.TSV,
-    }
+    from drivekg.formats import SPARQL_JSON
     truncated = False
     if isinstance(results, QueryBoolean):
         data: dict[str, Any] = {"head": {}, "boolean": bool(results)}
@@ -123,47 +101,43 @@ def _table_answer(results: Any, media_type: str, max_rows: int, max_answer: int)
         truncated = len(bindings) > max_rows
         data = {"head": {"vars": variables}, "results": {"bindings": bindings[:max_rows]}}
     body = json.dumps(data, ensure_ascii=False).encode()
-    if media_type in table_formats:  # pyoxigraph writes the other formats from the JSON
+    if fmt is not SPARQL_JSON:  # pyoxigraph writes the other formats from the JSON
         parsed = parse_query_results(body, format=QueryResultsFormat.JSON)
-        body = parsed.serialize(format=table_formats[media_type]) or b""
+        body = parsed.serialize(format=fmt.ox) or b""
     return body, truncated
 
 
 def _run(store: Any, query: str, media: dict[str, str | None], max_rows: int,
-         max_answer: int) -> tuple[Any, ...]:
-    """Guard, run and serialize one query: ("ok", media type, body, truncated, form) or an error."""
+         max_answer: int, base_iri: str | None) -> tuple[Any, ...]:
+    """Guard, run and serialize one query: ("ok", media type, body, truncated, form), or
+    ("error", the name of the ``errors`` class, its message): the server maps it to a status."""
     from pyoxigraph import QueryBoolean, QueryTriples
 
-    from drivekg.errors import QueryError, RemoteRefused
+    from drivekg.errors import DriveKGError, NotAcceptable
+    from drivekg.formats import named
     from drivekg.sparql.store import evaluation_errors, execute
 
     try:
-        results = execute(store, query)
-    except QueryError as exc:
-        title = "Malformed query" if str(exc).startswith("not a valid") else "Query refused"
-        return ("error", 400, title, str(exc))
-    form = (
-        "ASK" if isinstance(results, QueryBoolean)
-        else "CONSTRUCT" if isinstance(results, QueryTriples) else "SELECT"
-    )
-    media_type = media.get(FORM_KIND[form])
-    if media_type is None:
-        return ("error", 406, "Not Acceptable", f"no acceptable format for a {form} answer")
-    try:
+        results = execute(store, query, base_iri=base_iri)
+        form = (
+            "ASK" if isinstance(results, QueryBoolean)
+            else "CONSTRUCT" if isinstance(results, QueryTriples) else "SELECT"
+        )
+        kind = FORM_KIND[form]
+        name = media.get(kind)
+        fmt = named(name, "rdf" if kind == "graph" else "results") if name else None
+        if fmt is None:
+            raise NotAcceptable(f"no acceptable format for a {form} answer")
         with evaluation_errors():  # a SERVICE call meets the seccomp filter: RemoteRefused
             if isinstance(results, QueryTriples):
-                body, truncated = _graph_answer(results, media_type, max_rows, max_answer)
+                body, truncated = _graph_answer(results, fmt, max_rows, max_answer)
             else:
-                body, truncated = _table_answer(results, media_type, max_rows, max_answer)
-    except AnswerTooLarge as exc:
-        return ("error", 500, "Answer too large", str(exc))
-    except RemoteRefused as exc:
-        return ("error", 400, "Query refused", str(exc))
-    except QueryError as exc:  # the engine could not evaluate it (an unbound SERVICE name, …)
-        return ("error", 400, "Query failed", str(exc))
-    if len(body) > max_answer:
-        return ("error", 500, "Answer too large", str(_too_large(max_answer)))
-    return ("ok", media_type, body, truncated, form)
+                body, truncated = _table_answer(results, fmt, max_rows, max_answer)
+        if len(body) > max_answer:
+            raise _too_large(max_answer)
+    except DriveKGError as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("ok", fmt.media_type, body, truncated, form)
 
 
 def worker(out_dir: str, conn: Connection, max_memory: int, idle: bool) -> None:
@@ -190,14 +164,19 @@ def worker(out_dir: str, conn: Connection, max_memory: int, idle: bool) -> None:
     conn.send(("ready",))
     while True:
         try:
-            query, media, max_rows, max_answer = conn.recv()
+            query, media, max_rows, max_answer, base_iri = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            reply = _run(store, query, media, max_rows, max_answer)
+            reply = _run(store, query, media, max_rows, max_answer, base_iri)
         except MemoryError:
             conn.send(("memory",))
             return  # the heap may be in any state: the server starts a fresh worker
         except Exception as exc:  # a bug or an engine error: report it, keep serving
-            reply = ("error", 500, "Query failed", f"{type(exc).__name__}: {exc}")
-        conn.send(reply)
+            reply = ("error", "EngineCrashed", f"{type(exc).__name__}: {exc}")
+        if reply[0] == "ok" and len(reply[2]) > SMALL_ANSWER:  # a head, then the raw body
+            _, media_type, body, truncated, form = reply
+            conn.send(("ok", media_type, len(body), truncated, form))
+            conn.send_bytes(body)
+        else:  # one message: fewer system calls for the many small answers
+            conn.send(reply)

@@ -2,22 +2,25 @@
 
 What it serves (``docs/serving.md`` has the details and the reasons):
 
-- ``/id/{key}``: every entity IRI ``{base}{key}`` with the base rewritten to ``/id/`` on this
-  server. HTML for browsers; Turtle, JSON-LD, N-Triples by ``Accept`` (or ``?format=``), with
-  ``Vary: Accept``, an ETag per representation (304 on ``If-None-Match``) and ``Cache-Control``;
-  406 when no offered type is acceptable. ``/id/{key}.html|.ttl|.jsonld|.nt`` are the files.
-  The RDF keeps the *canonical* IRIs (``Link: <…>; rel="canonical"`` names the entity's).
-- ``/sparql``: SPARQL 1.1 Protocol, read-only, in killable worker processes without network
-  access (``querypool``, ``sparqlworker``, ``sandbox``).
+- ``/id/{key}``: every IRI ``{base}{key}`` that is a subject or an object in the graph, with the
+  base rewritten to ``/id/`` on this server: its document (``documents``: links both ways, labels,
+  reifications, evidence; paged) in HTML and every RDF format by ``Accept`` or ``?format=``, with
+  ``Vary: Accept``, an ETag per representation (304 on ``If-None-Match``), gzip, and
+  ``Link: <IRI>; rel="canonical"`` (the RDF keeps the *canonical* IRIs). ``/id/{key}.{ext}`` is
+  one representation; ``/id/{key}/`` redirects to ``/id/{key}``.
+- ``/ontology``: the ontology namespace, documented in HTML, and its RDF.
+- ``/sparql``: SPARQL 1.1 Protocol, read-only (``endpoint``), and a query editor for browsers.
 - ``/.well-known/void`` (and ``/void.ttl``), the dumps, and the static site from ``out/site/``.
   VoID and the service description name the server by ``public_url`` (``--public-url``; default
   the address it listens on), never by the request's ``Host`` header.
 
-Below the application (``httpguard``): deadlines for a request to arrive (slow clients are
-dropped) and 505 for HTTP versions other than 1.0 and 1.1.
+The graph is read from the embedded store (``graph.nt`` in process; queries in sandboxed worker
+processes) or, with ``store``, from an external SPARQL 1.1 store. Below the application
+(``httpguard``): deadlines for a request to arrive, and 505 for HTTP versions but 1.0 and 1.1.
 
-Every error is JSON: ``{"error": {"status": 404, "title": "Not Found", "detail": "…"}}``; no
-stack trace ever reaches a client (it is logged).
+Errors are typed and mapped to a status in one place (``problems``); a browser gets an HTML error
+page, any other client ``{"error": {"status", "title", "detail"}}``; no stack trace ever reaches a
+client (it is logged).
 """
 
 from __future__ import annotations
@@ -25,43 +28,43 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import parse_qs
 
-from rdflib import Graph
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
-from drivekg.errors import DriveKGError
-from drivekg.formats import BY_NAME
-from drivekg.serialize import serialize
-from drivekg.sparql.pool import Limits, QueryFailed, QueryPool
+from drivekg.errors import DriveKGError, StoreError
+from drivekg.formats import HTML, RDF_FORMATS, TURTLE, Format, by_extension, named, to_ox, write
+from drivekg.layout import (
+    ID_PATH,
+    ONTOLOGY_PATH,
+    SITE,
+    SPARQL_PATH,
+    VOID_PATHS,
+    resource,
+)
+from drivekg.sparql.backend import Backend, EmbeddedBackend, RemoteBackend
+from drivekg.sparql.pool import Limits, QueryPool
+from drivekg.web.documents import DOCUMENT_OFFERS, WILDCARD_ORDER, Documents
+from drivekg.web.endpoint import ASSETS, AnswerCache, CachedAnswers, Runner, SparqlEndpoint
 from drivekg.web.httpguard import DEFAULT_CACHE, HttpVersions, SecurityHeaders, guarded_protocol
-from drivekg.web.negotiation import negotiate
-from drivekg.web.protocol import (
-    MAX_BODY,
-    SPARQL_OFFERS,
-    read_body,
-    service_description,
-    sparql_media,
-)
-from drivekg.web.published import (
-    EXTENSIONS,
-    HTML,
-    Published,
-    Representation,
-    local_path,
-    localize,
-)
+from drivekg.web.negotiation import choose
+from drivekg.web.ontology import Ontology
+from drivekg.web.problems import error_response, problem
+from drivekg.web.protocol import MAX_BODY
+from drivekg.web.published import ONTOLOGY, Published, Representation, local_path, localize
 
 __all__ = ["Published", "ServeSettings", "create_app", "get_once", "listen", "local_path",
            "serve"]
@@ -69,80 +72,11 @@ __all__ = ["Published", "ServeSettings", "create_app", "get_once", "listen", "lo
 log = logging.getLogger("drivekg.web.app")
 
 CACHE = DEFAULT_CACHE
-
-# Entity offers in order of preference (a browser's */* gets HTML); aliases map to a format.
-ENTITY_OFFERS: dict[str, str] = {
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "text/turtle": "turtle",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/json": "jsonld",
-}
-RDF_OFFERS: dict[str, str] = {k: v for k, v in ENTITY_OFFERS.items() if v != "html"}
-
-_CHARSET = {"text/turtle", "text/csv", "text/tab-separated-values", HTML}
-
-
-def content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type in _CHARSET else media_type
-
-
-def problem(status: int, detail: str, *, title: str | None = None,
-            headers: Mapping[str, str] | None = None) -> JSONResponse:
-    """The one error shape."""
-    title = title or HTTPStatus(status).phrase
-    body = {"error": {"status": status, "title": title, "detail": detail}}
-    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _not_modified(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return etag in tags
-
-
-def _send(request: Request, rep: Representation, headers: dict[str, str]) -> Response:
-    headers = {"ETag": rep.etag, "Cache-Control": CACHE, **headers}
-    if _not_modified(request, rep.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(rep.body, media_type=content_type(rep.media_type), headers=headers)
-
-
-def _rdf_response(request: Request, graph: Graph, offers: Mapping[str, str]) -> Response:
-    fmt = _choose(request, offers)
-    if fmt is None:
-        return _not_acceptable(offers)
-    chosen = BY_NAME[fmt]
-    rep = Representation.of(serialize(graph, chosen), chosen.media_type)
-    return _send(request, rep, {"Vary": "Accept"})
-
-
-def _choose(request: Request, offers: Mapping[str, str]) -> str | None:
-    """The format name to send: ``?format=`` when given, else negotiated from ``Accept``."""
-    asked = request.query_params.get("format")
-    if asked is not None:
-        name = "html" if asked == "html" else (BY_NAME[asked].name if asked in BY_NAME else None)
-        return name if name in offers.values() else None
-    media = negotiate(request.headers.get("accept"), list(offers))
-    return offers[media] if media else None
-
-
-def _not_acceptable(offers: Mapping[str, str]) -> JSONResponse:
-    available = ", ".join(dict.fromkeys(offers))
-    return problem(406, f"available media types: {available} (or ?format= "
-                        f"{', '.join(dict.fromkeys(offers.values()))})",
-                   headers={"Vary": "Accept"})
-
-
-# --------------------------------------------------------------------------- endpoints
+_RDF_WILDCARD = (TURTLE, *(f for f in RDF_FORMATS if f is not TURTLE))
+_ASSETS = {"editor.js": ("editor", "editor.js"),
+           "yasgui/yasgui.min.js": ("vendor", "yasgui", "yasgui.min.js"),
+           "yasgui/yasgui.min.css": ("vendor", "yasgui", "yasgui.min.css")}
+_GZIP_FROM = 500  # bytes: smaller answers are sent as they are
 
 
 @dataclass(frozen=True)
@@ -156,141 +90,195 @@ class ServeSettings:
     body_timeout: float = 30.0  # seconds for a request body to arrive
     prestart: bool = True  # start the query workers with the server (False: on the first query)
     on_ready: Callable[[], None] | None = None  # called once the server can answer
+    store: str | None = None  # an external SPARQL 1.1 query endpoint instead of the embedded one
+    store_graph: str | None = None  # the graph the data is in there (default: its default graph)
+    page_size: int = 500  # links per page of a document
+    cache_answers: bool = True  # cache SPARQL answers (embedded store only: it cannot change)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _matches(header: str, *etags: str) -> bool:
+    if header.strip() == "*":
+        return True
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return any(etag in tags for etag in etags)
+
+
+def send(request: Request, rep: Representation, headers: Mapping[str, str]) -> Response:
+    """A representation with its ETag, caching headers and gzip (made once) when accepted;
+    304 when ``If-None-Match`` names it (in either encoding)."""
+    out = {"Cache-Control": CACHE, **headers}
+    gzipped = "gzip" in request.headers.get("accept-encoding", "") and len(rep.body) >= _GZIP_FROM
+    if len(rep.body) >= _GZIP_FROM:
+        out["Vary"] = ", ".join(filter(None, (out.get("Vary"), "Accept-Encoding")))
+    out["ETag"] = rep.gzip_etag if gzipped else rep.etag
+    condition = request.headers.get("if-none-match")
+    if condition and _matches(condition, rep.etag, rep.gzip_etag):
+        return Response(status_code=304, headers=out)
+    if gzipped:
+        out["Content-Encoding"] = "gzip"
+        return Response(rep.gzipped, media_type=rep.media_type, headers=out)
+    return Response(rep.body, media_type=rep.media_type, headers=out)
+
+
+def _chosen(request: Request, offers: tuple[Format, ...],
+            wildcard: tuple[Format, ...]) -> Format | None:
+    """``?format=`` when given (a name of HTML or an RDF format), else negotiated."""
+    asked = request.query_params.get("format")
+    if asked is not None:
+        fmt = HTML if asked.strip().lower() == HTML.name else named(asked, "rdf")
+        return fmt if fmt in offers else None
+    return choose(request.headers.get("accept"), offers, wildcard)
+
+
+def _not_acceptable(request: Request, offers: tuple[Format, ...]) -> Response:
+    types = ", ".join(f.media_type for f in offers)
+    names = ", ".join(f.name for f in offers)
+    return problem(request, 406, f"available media types: {types} (or ?format= {names})",
+                   headers={"Vary": "Accept"})
+
+
+# --------------------------------------------------------------------------- endpoints
 
 
 class Endpoints:
     def __init__(self, published: Published, settings: ServeSettings) -> None:
         self.pub, self.settings = published, settings
-        self.pool: QueryPool | None = None
         self.origin = settings.public_url.rstrip("/")
+        self.backend: Backend = (
+            RemoteBackend(settings.store, graph=settings.store_graph,
+                          timeout=settings.limits.timeout)
+            if settings.store else EmbeddedBackend.open(settings.out_dir))
+        self.documents = Documents(self.backend, published, page_size=settings.page_size)
+        self.ontology = Ontology()
         self._void = localize(published.void, published.root, self.origin + "/")
+        self._void_reps: dict[str, Representation] = {}
+        self._assets: dict[str, Representation] = {}
+        cache = AnswerCache() if settings.cache_answers and not settings.store else None
+        self.sparql = SparqlEndpoint(self._new_runner, origin=self.origin,
+                                     limits=settings.limits, triples=published.triples,
+                                     cache=cache)
 
-    # -- entities
+    def _new_runner(self) -> Runner:
+        s = self.settings
+        endpoint = f"{self.origin}/sparql"
+        if isinstance(self.backend, RemoteBackend):
+            from drivekg.sparql.remote import RemoteQueries
 
-    async def entity(self, request: Request) -> Response:
+            return RemoteQueries(self.backend, limits=s.limits, base_iri=endpoint,
+                                 concurrency=s.workers + s.slow_workers)
+        return QueryPool(s.out_dir, workers=s.workers, slow_workers=s.slow_workers,
+                         limits=s.limits, base_iri=endpoint)
+
+    # -- IRIs under the base
+
+    async def resource(self, request: Request) -> Response:
         key: str = request.path_params["key"]
+        query = f"?{request.url.query}" if request.url.query else ""
+        if key.endswith("/") and key.strip("/"):
+            return RedirectResponse(f"{ID_PATH}{key.rstrip('/')}{query}", status_code=301)
         stem, dot, ext = key.rpartition(".")
-        if dot and ext in EXTENSIONS and stem in self.pub.entities:
-            rep = self.pub.entities[stem].get(EXTENSIONS[ext])
-            if rep is None:
-                return problem(404, f"no {ext} file for {stem}")
-            return _send(request, rep, {"Link": self._canonical(stem)})
-        reps = self.pub.entities.get(key)
-        if reps is None:
-            return problem(404, f"no entity {self.pub.base}{key} in this graph")
-        offers = {m: n for m, n in ENTITY_OFFERS.items() if n in reps}
-        fmt = _choose(request, offers)
+        fixed = by_extension(ext) if dot and stem and "/" not in ext else None
+        key = stem if fixed else key
+        page_text = request.query_params.get("page", "1")
+        if not page_text.isdigit() or int(page_text) < 1:
+            return problem(request, 400, f"?page= is a page number from 1, not {page_text!r}")
+        page = int(page_text)
+        fmt = fixed or _chosen(request, DOCUMENT_OFFERS, WILDCARD_ORDER)
         if fmt is None:
-            return _not_acceptable(offers)
-        ext = next(e for e, n in EXTENSIONS.items() if n == fmt)
-        return _send(request, reps[fmt], {
-            "Vary": "Accept",
-            "Content-Location": f"/id/{key}.{ext}",
-            "Link": self._canonical(key),
-        })
+            return _not_acceptable(request, DOCUMENT_OFFERS)
+        iri = self.pub.base + key
+        try:
+            ox.NamedNode(iri)
+            found = await self.documents.representation(iri, page, fmt)
+        except ValueError:
+            found = None
+        except StoreError as exc:
+            return error_response(request, exc)
+        if found is None:
+            detail = (f"{iri} has no page {page}" if page > 1 else
+                      f"nothing in this graph is named {iri}")
+            return problem(request, 404, detail)
+        described, rep = found
+        links = [f'<{iri}>; rel="canonical"']
+        here = f"{ID_PATH}{key}" + (f".{fmt.extension}" if fixed else "")
+        other = "&".join(f"{k}={v}" for k, v in request.query_params.multi_items()
+                         if k != "page")
+        for rel, number in (("next", page + 1 if described.has_next else 0),
+                            ("prev", page - 1), ("first", 1 if page > 1 else 0)):
+            if number >= 1:
+                params = "&".join(filter(None, (other, f"page={number}" if number > 1 else "")))
+                links.append(f'<{here}{"?" + params if params else ""}>; rel="{rel}"')
+        headers = {"Link": ", ".join(links)}
+        if not fixed:
+            headers["Vary"] = "Accept"
+            headers["Content-Location"] = (f"{ID_PATH}{key}.{fmt.extension}"
+                                           + (f"?page={page}" if page > 1 else ""))
+        return send(request, rep, headers)
 
-    def _canonical(self, key: str) -> str:
-        return f'<{self.pub.base}{key}>; rel="canonical"'
+    # -- the ontology
 
-    # -- VoID, dumps
+    async def ontology_page(self, request: Request) -> Response:
+        ext = request.path_params.get("ext")
+        fmt = by_extension(ext) if ext else _chosen(request, DOCUMENT_OFFERS, WILDCARD_ORDER)
+        if fmt is None:
+            if ext:
+                return problem(request, 404, f"no /ontology.{ext}")
+            return _not_acceptable(request, DOCUMENT_OFFERS)
+        rep = self.ontology.page if fmt is HTML else self.ontology.rdf(fmt)
+        headers = {"Link": f'<{ONTOLOGY}>; rel="canonical"'}
+        if not ext:
+            headers |= {"Vary": "Accept", "Content-Location": f"{ONTOLOGY_PATH}.{fmt.extension}"}
+        return send(request, rep, headers)
+
+    # -- VoID, dumps, assets
 
     async def void(self, request: Request) -> Response:
-        return _rdf_response(request, self._void, RDF_OFFERS)
+        fmt = _chosen(request, RDF_FORMATS, _RDF_WILDCARD)
+        if fmt is None:
+            return _not_acceptable(request, RDF_FORMATS)
+        if fmt.name not in self._void_reps:
+            triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in self._void]
+            self._void_reps[fmt.name] = Representation.of(write(triples, fmt), fmt.content_type)
+        return send(request, self._void_reps[fmt.name], {"Vary": "Accept"})
 
     async def dump(self, request: Request) -> Response:
         name = request.url.path.lstrip("/")
         rep = self.pub.dumps.get(name)
         if rep is None:
-            return problem(404, f"no {name} in this build")
-        return _send(request, rep, {})
+            return problem(request, 404, f"no {name} in this build")
+        return send(request, rep, {})
 
-    # -- SPARQL
-
-    async def sparql(self, request: Request) -> Response:
-        params = request.query_params
-        queries = params.getlist("query")
-        refused = [name for name in ("update", "using-graph-uri", "using-named-graph-uri")
-                   if name in params]
-        if request.method == "POST":
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            try:
-                body = await read_body(request)
-            except ClientDisconnect:  # dropped (too slow, or gone): nobody to answer
-                return problem(400, "the client went away before its request body arrived")
-            if body is None:
-                return problem(413, f"a request body may hold at most {MAX_BODY} bytes")
-            if ctype == "application/sparql-query":
-                try:
-                    queries = [*queries, body.decode("utf-8")]
-                except UnicodeDecodeError:
-                    return problem(400, "the query is not UTF-8")
-            elif ctype == "application/x-www-form-urlencoded":
-                try:  # parsed here: Starlette's form parser needs python-multipart
-                    form = parse_qs(body.decode("utf-8"), keep_blank_values=True,
-                                    strict_parsing=False, errors="strict")
-                except UnicodeDecodeError:
-                    return problem(400, "the form is not UTF-8")
-                queries = [*queries, *form.get("query", [])]
-                refused += [name for name in ("update",) if name in form]
-            elif ctype == "application/sparql-update":
-                refused.append("update")
-            else:
-                return problem(415, "POST a query as application/sparql-query or as the form "
-                                    "field query (application/x-www-form-urlencoded)")
-        if refused:
-            return problem(400, "this endpoint is read-only: SPARQL updates are refused",
-                           title="Update refused")
-        if not queries:
-            if request.method == "POST":
-                return problem(400, "no query given")
-            sd = service_description(self.origin, triples=self.pub.triples(),
-                                     limits=self.settings.limits)
-            return _rdf_response(request, sd, RDF_OFFERS)
-        if len(queries) > 1:
-            return problem(400, "give exactly one query")
-        if "default-graph-uri" in params or "named-graph-uri" in params:
-            return problem(400, "refused: this endpoint queries its own graph only "
-                                "(default-graph-uri and named-graph-uri are not supported)",
-                           title="Query refused")
-        media = sparql_media(request.query_params.getlist("format"),
-                            request.headers.get("accept"))
-        if not any(media.values()):
-            offered = sorted({m for offers in SPARQL_OFFERS.values() for m in offers})
-            return problem(406, f"available media types: {', '.join(offered)}",
-                           headers={"Vary": "Accept"})
-        if self.pool is None:
-            self.pool = self._new_pool()
-        client = request.client.host if request.client else ""
-        try:
-            answer = await self.pool.run(queries[0], media, client)
-        except QueryFailed as exc:
-            retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
-            return problem(exc.status, exc.detail, title=exc.title,
-                           headers={"Cache-Control": "no-store", **retry})
-        headers = {"Vary": "Accept", "Cache-Control": "no-store"}
-        if answer.truncated:
-            headers["DriveKG-Truncated"] = f"max-rows={self.settings.limits.max_rows}"
-        return Response(answer.body, media_type=content_type(answer.media_type), headers=headers)
-
-    def _new_pool(self) -> QueryPool:
-        s = self.settings
-        return QueryPool(s.out_dir, workers=s.workers, slow_workers=s.slow_workers,
-                         limits=s.limits)
+    async def asset(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        parts = _ASSETS.get(name)
+        path = resource(*parts) if parts else None
+        if path is None or not path.is_file():
+            return problem(request, 404, f"no asset {name} (the query editor is fetched by "
+                           "scripts/setup.sh)" if parts else f"no asset {name}")
+        if name not in self._assets:
+            media = "text/javascript; charset=utf-8" if name.endswith(".js") else (
+                "text/css; charset=utf-8")
+            self._assets[name] = Representation.of(path.read_bytes(), media)
+        return send(request, self._assets[name], {})
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         if self.settings.prestart:
-            self.pool = self._new_pool()
-            await self.pool.start()
-            if self.pool.unavailable:
-                log.warning("SPARQL queries are refused (503): %s", self.pool.unavailable)
+            runner = self.sparql.get_runner()
+            await runner.start()
+            if runner.unavailable:
+                log.warning("SPARQL queries are refused (503): %s", runner.unavailable)
         if self.settings.on_ready is not None:
             self.settings.on_ready()
         try:
             yield
         finally:
-            if self.pool is not None:
-                await self.pool.close()
+            if self.sparql.runner is not None:
+                await self.sparql.runner.close()
+            await self.backend.close()
 
 
 # --------------------------------------------------------------------------- the app
@@ -304,25 +292,29 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         405: f"{request.method} is not allowed on {request.url.path}",
         413: f"the request body is larger than {MAX_BODY} bytes",
     }.get(exc.status_code, phrase)
-    return problem(exc.status_code, str(detail), headers=exc.headers)
+    return problem(request, exc.status_code, str(detail), headers=exc.headers)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, DriveKGError):
+        return error_response(request, exc)
     log.error("error answering %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(500, "the server could not answer this request; the error has been logged")
+    return problem(request, 500, "the server could not answer this request; the error has "
+                   "been logged")
 
 
 def create_app(settings: ServeSettings, published: Published | None = None) -> Starlette:
     pub = published or Published.load(settings.out_dir)
     ep = Endpoints(pub, settings)
-    routes: Sequence[Route | Mount] = [
-        Route("/id/{key:path}", ep.entity, methods=["GET"]),
-        Route("/sparql", ep.sparql, methods=["GET", "POST"]),
-        Route("/.well-known/void", ep.void, methods=["GET"]),
-        Route("/void.ttl", ep.void, methods=["GET"]),
-        *(Route(f"/{name}", ep.dump, methods=["GET"]) for name in
-          ("graph.ttl", "graph.jsonld", "graph.nt", "context.jsonld")),
-        Mount("/", StaticFiles(directory=settings.out_dir / "site", html=True)),
+    routes: list[Route | Mount] = [
+        Route(ID_PATH + "{key:path}", ep.resource, methods=["GET"]),
+        Route(ONTOLOGY_PATH, ep.ontology_page, methods=["GET"]),
+        Route(ONTOLOGY_PATH + ".{ext}", ep.ontology_page, methods=["GET"]),
+        Route(SPARQL_PATH, ep.sparql.handle, methods=["GET", "POST"]),
+        *(Route(path, ep.void, methods=["GET"]) for path in VOID_PATHS),
+        Route(ASSETS + "{name:path}", ep.asset, methods=["GET"]),
+        *(Route(f"/{name}", ep.dump, methods=["GET"]) for name in pub.dumps),
+        Mount("/", StaticFiles(directory=settings.out_dir / SITE, html=True)),
     ]
     middleware = [
         Middleware(HttpVersions),
@@ -334,13 +326,20 @@ def create_app(settings: ServeSettings, published: Published | None = None) -> S
                             "Retry-After"],
             max_age=600,
         ),
+        Middleware(GZipMiddleware, minimum_size=_GZIP_FROM, compresslevel=6),
     ]
     app = Starlette(
-        routes=list(routes), middleware=middleware, lifespan=ep.lifespan,
+        routes=routes, middleware=middleware, lifespan=ep.lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.endpoints = ep
     return app
+
+
+def asgi_app(app: Starlette) -> ASGIApp:
+    """The application as served: cached SPARQL answers are sent before routing."""
+    endpoints: Endpoints = app.state.endpoints
+    return CachedAnswers(app, endpoints.sparql)
 
 
 def get_once(settings: ServeSettings, target: str,
@@ -404,8 +403,12 @@ def serve(settings: ServeSettings, sock: socket.socket, *, log_level: str = "inf
     import uvicorn
 
     app = create_app(settings)
-    protocol = guarded_protocol(settings.header_timeout, settings.body_timeout)
+    served = CachedAnswers(app, app.state.endpoints.sparql)
+    protocol = guarded_protocol(settings.header_timeout, settings.body_timeout,
+                                responder=served.lookup)
     with sock:
-        config = uvicorn.Config(app, log_level=log_level, http=protocol, server_header=False,
+        # asyncio's own loop: here it answers more requests per second than uvloop
+        config = uvicorn.Config(served, log_level=log_level, http=protocol,
+                                loop="asyncio", server_header=False,
                                 timeout_graceful_shutdown=5, lifespan="on")
         uvicorn.Server(config).run(sockets=[sock])

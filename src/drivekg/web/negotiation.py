@@ -1,10 +1,17 @@
-"""HTTP content negotiation: the media type to send for an ``Accept`` header (RFC 9110 §12.5.1).
+"""HTTP content negotiation: the format to send for an ``Accept`` header (RFC 9110 §12.5.1).
 
-Each offered type takes the quality (``q``) of the *most specific* range that matches it
-(``text/turtle`` over ``text/*`` over ``*/*``; a range with media-type parameters is more specific
-than the same range without); ``q=0`` means "not acceptable". The offer with the highest quality
-wins; ties go to the server's order of preference. No ``Accept`` header means ``*/*``. An entry
-that cannot be parsed is ignored; a header with no parsable entry counts as absent.
+Each offered format takes the quality (``q``) of the *most specific* range that matches its media
+type (``text/turtle`` over ``text/*`` over ``*/*``; a range with media-type parameters is more
+specific than the same range without); ``q=0`` means "not acceptable", and a format whose own
+media type is refused so is refused, whatever else matches it. An alias (``application/xhtml+xml``
+for HTML, ``text/plain`` for N-Triples, ``application/json`` for JSON-LD) counts only where the
+client names it: ``application/*`` never gets HTML, and ``text/html;q=0, */*`` never does either.
+
+The format with the highest quality wins; among equals, one the client named explicitly beats one
+only a wildcard matched (``text/turtle, */*`` is Turtle, not HTML); remaining ties go to the
+server's order of preference (``offers``), or, when only wildcards matched, to ``wildcard_order``
+(a browser's ``*/*`` gets HTML, an RDF-only resource Turtle). No ``Accept`` header means ``*/*``.
+An entry that cannot be parsed is ignored; a header with no parsable entry counts as absent.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["MediaRange", "negotiate", "parse_accept"]
+from drivekg.formats import Format
+
+__all__ = ["MediaRange", "choose", "negotiate", "parse_accept"]
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _RANGE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*$")
@@ -30,6 +39,10 @@ class MediaRange:
     def matches(self, media_type: str) -> bool:
         kind, _, sub = media_type.partition("/")
         return self.type in ("*", kind) and self.subtype in ("*", sub)
+
+    @property
+    def explicit(self) -> bool:
+        return self.subtype != "*"
 
     @property
     def specificity(self) -> tuple[int, int, int]:
@@ -67,23 +80,48 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
-    """The offer to send for ``accept``, or None when none is acceptable (406).
+def _quality(ranges: list[MediaRange], fmt: Format) -> tuple[float, bool]:
+    """(q, named explicitly) of ``fmt``: 0 when nothing matches or its own type is refused."""
+    own = [r for r in ranges if r.matches(fmt.media_type)]
+    best = max(own, key=lambda r: r.specificity) if own else None
+    if best is not None and best.q <= 0:
+        return 0.0, False
+    candidates = [best] if best is not None else []
+    candidates += [r for r in ranges if r.explicit and r.q > 0
+                   and any(r.type == a.split("/")[0] and r.subtype == a.split("/")[1]
+                           for a in fmt.aliases)]
+    if not candidates:
+        return 0.0, False
+    top = max(candidates, key=lambda r: (r.q, r.explicit))
+    return top.q, top.explicit
 
-    ``offers`` are media types without parameters, in the server's order of preference.
+
+def choose(accept: str | None, offers: Sequence[Format],
+           wildcard_order: Sequence[Format] | None = None) -> Format | None:
+    """The format to send for ``accept``, or None when none is acceptable (406).
+
+    ``offers`` are in the server's order of preference for explicitly named types;
+    ``wildcard_order`` (default: the same) orders the offers when only wildcards matched.
     """
+    order = list(wildcard_order or offers)
     ranges = parse_accept(accept)
     if not ranges:
-        return offers[0] if offers else None
-    best: tuple[float, int] | None = None
-    chosen: str | None = None
-    for index, offer in enumerate(offers):
-        matching = [r for r in ranges if r.matches(offer.lower())]
-        if not matching:
-            continue
-        q = max(matching, key=lambda r: r.specificity).q
+        return next((f for f in order if f in offers), None)
+    best: tuple[float, bool, int] | None = None
+    chosen: Format | None = None
+    for index, fmt in enumerate(offers):
+        q, explicit = _quality(ranges, fmt)
         if q <= 0:
             continue
-        if best is None or (q, -index) > best:
-            best, chosen = (q, -index), offer
+        preference = index if explicit or fmt not in order else order.index(fmt)
+        rank = (q, explicit, -preference)
+        if best is None or rank > best:
+            best, chosen = rank, fmt
     return chosen
+
+
+def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
+    """The media type to send among plain ``offers`` (each its own format, no aliases)."""
+    formats = [Format(media, media, media, "", "other") for media in offers]
+    chosen = choose(accept, formats)
+    return chosen.media_type if chosen else None

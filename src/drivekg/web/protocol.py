@@ -1,18 +1,33 @@
 """The SPARQL 1.1 Protocol's vocabulary for ``drivekg serve``: answer formats, their choice, and
-the service description. The handler itself is in ``server``; queries run in ``querypool``."""
+the service description. The handler is ``endpoint``; queries run in ``sparql.pool`` (or an
+external store, ``sparql.remote``)."""
 
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from starlette.requests import Request
 
+from drivekg.formats import (
+    N3,
+    NQUADS,
+    NTRIPLES,
+    RDF_FORMATS,
+    RDFXML,
+    RESULT_FORMATS,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TRIG,
+    TURTLE,
+    Format,
+    by_media_type,
+    named,
+)
 from drivekg.sparql.pool import Limits
 from drivekg.vocab import RDF, RDFS, VOID, bind_prefixes
-from drivekg.web.negotiation import negotiate
+from drivekg.web.negotiation import choose
 
 __all__ = [
     "MAX_BODY",
-    "SPARQL_FORMAT_NAMES",
     "SPARQL_OFFERS",
     "read_body",
     "service_description",
@@ -24,44 +39,36 @@ MAX_BODY = 1_000_000
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 
-# SPARQL answers, by kind: media type offered -> media type sent; ?format= names -> media type
-_JSON, _XML = "application/sparql-results+json", "application/sparql-results+xml"
-SPARQL_OFFERS: dict[str, dict[str, str]] = {
-    "solutions": {_JSON: _JSON, _XML: _XML, "text/csv": "text/csv",
-                  "text/tab-separated-values": "text/tab-separated-values",
-                  "application/json": _JSON, "application/xml": _XML, "text/xml": _XML},
-    "boolean": {_JSON: _JSON, _XML: _XML, "application/json": _JSON, "application/xml": _XML,
-                "text/xml": _XML},
-    "graph": {"text/turtle": "text/turtle", "application/ld+json": "application/ld+json",
-              "application/n-triples": "application/n-triples",
-              "application/rdf+xml": "application/rdf+xml",
-              "application/json": "application/ld+json",
-              "application/x-turtle": "text/turtle"},
+# SPARQL answers by kind, in the order of preference (SPARQL JSON for tables, Turtle for graphs)
+SPARQL_OFFERS: dict[str, tuple[Format, ...]] = {
+    "solutions": RESULT_FORMATS,
+    "boolean": (SPARQL_JSON, SPARQL_XML),
+    "graph": (TURTLE, *(f for f in RDF_FORMATS if f is not TURTLE)),
 }
-SPARQL_FORMAT_NAMES: dict[str, dict[str, str]] = {
-    "solutions": {"json": _JSON, "xml": _XML, "csv": "text/csv",
-                  "tsv": "text/tab-separated-values"},
-    "boolean": {"json": _JSON, "xml": _XML},
-    "graph": {"turtle": "text/turtle", "ttl": "text/turtle", "jsonld": "application/ld+json",
-              "json-ld": "application/ld+json", "json": "application/ld+json",
-              "nt": "application/n-triples", "ntriples": "application/n-triples",
-              "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-              "rdfxml": "application/rdf+xml"},
-}
+_KIND = {"solutions": "results", "boolean": "results", "graph": "rdf"}
+# the W3C's IRIs for the formats (http://www.w3.org/ns/formats/), named in the description
+_W3C_FORMAT = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
+               "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV",
+               TURTLE.name: "Turtle", NTRIPLES.name: "N-Triples", "jsonld": "JSON-LD",
+               RDFXML.name: "RDF_XML", TRIG.name: "TriG", NQUADS.name: "N-Quads", N3.name: "N3"}
 
 
 def sparql_media(formats: list[str], accept: str | None) -> dict[str, str | None]:
-    """The media type to answer each kind of result in: ``?format=`` values first, else
-    negotiated from ``accept``; None where nothing offered is acceptable."""
+    """The format (a ``formats`` name) to answer each kind of result in: a ``?format=`` value
+    (a name or a media type) first, else negotiated from ``accept``; None where nothing offered
+    is acceptable. Unknown ``?format=`` values are ignored (SPARQLWrapper sends ``format``,
+    ``output`` and ``results`` together)."""
     media: dict[str, str | None] = {}
     for kind, offers in SPARQL_OFFERS.items():
-        names = SPARQL_FORMAT_NAMES[kind]
-        chosen = next((names.get(a.lower()) or offers.get(a.lower()) for a in formats
-                       if names.get(a.lower()) or offers.get(a.lower())), None)
-        if chosen is None:  # unknown ?format= values are ignored (clients send several)
-            picked = negotiate(accept, list(offers))
-            chosen = offers[picked] if picked else None
-        media[kind] = chosen
+        chosen: Format | None = None
+        for value in formats:
+            fmt = named(value, _KIND[kind]) or by_media_type(value, _KIND[kind])
+            if fmt is not None and fmt in offers:
+                chosen = fmt
+                break
+        if chosen is None:
+            chosen = choose(accept, offers)
+        media[kind] = chosen.name if chosen else None
     return media
 
 
@@ -77,9 +84,8 @@ def service_description(origin: str, *, triples: int, limits: Limits) -> Graph:
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, endpoint))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
-        g.add((service, SD.resultFormat, FORMATS_NS[fmt]))
+    for fmt in (*RESULT_FORMATS, *RDF_FORMATS):
+        g.add((service, SD.resultFormat, FORMATS_NS[_W3C_FORMAT[fmt.name]]))
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, SD.defaultGraph, default))

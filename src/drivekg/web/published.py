@@ -1,37 +1,60 @@
-"""What ``drivekg build`` wrote, loaded once for the server: entity representations, dumps, VoID.
+"""What ``drivekg build`` wrote, loaded once for the server: the static pages, dumps, VoID.
 
-An entity is a key with files ``site/id/{key}.html|.ttl|.jsonld|.nt``; each file becomes a
-``Representation`` (bytes, media type, strong ETag). The base IRI comes from ``void:uriSpace``.
+The static site's pages (``site/id/{key}.html``) become ``Representation``s (bytes, media type,
+strong ETag, and a gzip copy made once when first asked for). Entity *data* is not read from the
+site's per-entity files: documents are built on demand from the graph (``sparql.describe``). The
+base IRI comes from ``void:uriSpace``.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
 from drivekg.errors import DriveKGError
-from drivekg.formats import BY_NAME, FORMATS, JSONLD
+from drivekg.formats import FORMATS, HTML, JSONLD
 from drivekg.iris import publication_root
-from drivekg.vocab import VOID, bind_prefixes
+from drivekg.layout import (
+    CONTEXT,
+    ENTITY_DIR,
+    ID_PATH,
+    MARKER,
+    ONTOLOGY_PATH,
+    SITE_INDEX,
+    VOID,
+    dump_name,
+)
+from drivekg.vocab import VOID as VOID_NS
+from drivekg.vocab import bind_prefixes
 
-__all__ = ["EXTENSIONS", "HTML", "Published", "Representation", "local_path", "localize"]
+__all__ = ["ONTOLOGY", "Published", "Representation", "local_path", "localize"]
 
-HTML = "text/html"
-EXTENSIONS = {"html": "html", **{f.extension: f.name for f in FORMATS}}  # file extension -> format
+ONTOLOGY = "https://w3id.org/drivekg/ontology"  # the ontology's IRI; its terms are ONTOLOGY#x
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Representation:
     body: bytes
-    media_type: str
+    media_type: str  # the Content-Type header
     etag: str
 
     @classmethod
     def of(cls, body: bytes, media_type: str) -> Representation:
         return cls(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        """The body gzip-compressed (deterministic: no name, no time in the header)."""
+        return gzip.compress(self.body, compresslevel=6, mtime=0)
+
+    @property
+    def gzip_etag(self) -> str:
+        return self.etag[:-1] + '-gz"'
 
 
 @dataclass
@@ -40,14 +63,13 @@ class Published:
 
     out_dir: Path
     base: str = ""
-    entities: dict[str, dict[str, Representation]] = field(default_factory=dict)
+    pages: dict[str, Representation] = field(default_factory=dict)  # key -> static page
     dumps: dict[str, Representation] = field(default_factory=dict)
     void: Graph = field(default_factory=Graph)
 
     @classmethod
     def load(cls, out_dir: Path) -> Published:
-        site = out_dir / "site"
-        needed = ("graph.ttl", "void.ttl", "site/index.html")
+        needed = (MARKER, VOID, SITE_INDEX)
         missing = [p for p in needed if not (out_dir / p).exists()]
         if missing:
             raise DriveKGError(
@@ -55,25 +77,22 @@ class Published:
                 f"run `drivekg build --out {out_dir}` first"
             )
         pub = cls(out_dir)
-        pub.void = Graph().parse(out_dir / "void.ttl", format="turtle")
-        spaces = sorted(str(o) for o in pub.void.objects(None, VOID.uriSpace))
+        pub.void = Graph().parse(out_dir / VOID, format="turtle")
+        spaces = sorted(str(o) for o in pub.void.objects(None, VOID_NS.uriSpace))
         if not spaces:
-            raise DriveKGError(f"{out_dir}/void.ttl names no void:uriSpace (the base IRI)")
+            raise DriveKGError(f"{out_dir}/{VOID} names no void:uriSpace (the base IRI)")
         pub.base = spaces[0]
-        media = {"html": HTML, **{f.name: f.media_type for f in FORMATS}}
-        for ttl in sorted((site / "id").rglob("*.ttl")):
-            key = ttl.relative_to(site / "id").as_posix()[: -len(".ttl")]
-            reps = {}
-            for ext, name in EXTENSIONS.items():
-                path = ttl.with_name(f"{ttl.name[: -len('.ttl')]}.{ext}")
-                if path.exists():
-                    reps[name] = Representation.of(path.read_bytes(), media[name])
-            pub.entities[key] = reps
-        for name in ("graph.ttl", "graph.jsonld", "graph.nt", "context.jsonld"):
-            path = out_dir / name
+        pages = out_dir / ENTITY_DIR
+        for html in sorted(pages.rglob(f"*.{HTML.extension}")):
+            key = html.relative_to(pages).as_posix()[: -len(HTML.extension) - 1]
+            pub.pages[key] = Representation.of(html.read_bytes(), HTML.content_type)
+        for fmt in FORMATS:
+            path = out_dir / dump_name(fmt.extension)
             if path.exists():
-                fmt = BY_NAME.get(name.rsplit(".", 1)[1], JSONLD)
-                pub.dumps[name] = Representation.of(path.read_bytes(), fmt.media_type)
+                pub.dumps[path.name] = Representation.of(path.read_bytes(), fmt.content_type)
+        if (out_dir / CONTEXT).exists():
+            pub.dumps[CONTEXT] = Representation.of((out_dir / CONTEXT).read_bytes(),
+                                                   JSONLD.content_type)
         return pub
 
     @property
@@ -81,19 +100,27 @@ class Published:
         return publication_root(self.base)
 
     def triples(self) -> int:
-        counts = [int(o) for o in self.void.objects(None, VOID.triples) if isinstance(o, Literal)]
+        counts = [int(o) for o in self.void.objects(None, VOID_NS.triples)
+                  if isinstance(o, Literal)]
         return counts[0] if counts else 0
 
 
 def local_path(published: Published, target: str) -> str:
-    """An IRI under the base -> its path on this server (``{base}x`` -> ``/id/x``)."""
+    """An IRI this server answers for -> its path here: ``{base}x`` -> ``/id/x``, the ontology
+    and its terms -> ``/ontology``, anything else under the publication root ``{root}x`` ->
+    ``/x`` (``{root}void.ttl#dataset`` -> ``/void.ttl``). Other text is returned as it is."""
+    target = target.split("#", 1)[0] if "://" in target else target
     if target.startswith(published.base):
-        return "/id/" + target[len(published.base):]
+        return ID_PATH + target[len(published.base):]
+    if target == ONTOLOGY:
+        return ONTOLOGY_PATH
+    if target.startswith(published.root) and published.root != published.base:
+        return "/" + target[len(published.root):]
     return target
 
 
 # the dumps and the SPARQL endpoint: the locations a server rewrites to its own address
-LOCATIONS = (VOID.dataDump, VOID.sparqlEndpoint)
+LOCATIONS = (VOID_NS.dataDump, VOID_NS.sparqlEndpoint)
 
 
 def localize(void: Graph, root: str, origin: str) -> Graph:
