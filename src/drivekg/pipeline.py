@@ -5,7 +5,7 @@ Takes values, not paths: the CLI reads files, ``files`` writes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from drivekg.facts.extract import extract
 from drivekg.formats import TURTLE
@@ -17,6 +17,7 @@ from drivekg.outputs.report import render_report
 from drivekg.outputs.site import render_site
 from drivekg.outputs.void import render_void
 from drivekg.serialize import context, dumps_json, serialize
+from drivekg.source.conventions import load_conventions
 
 
 def build(
@@ -25,17 +26,24 @@ def build(
     article_source: str,
     claims_text: str | None = None,
     claims_source: str = "claims.toml",
+    conventions: Sequence[tuple[str, str]] = (),
     base: str,
 ) -> Publication:
-    """Extract the article's facts and assemble them into a graph under ``base``."""
+    """Extract the article's facts and assemble them into a graph under ``base``.
+
+    ``conventions`` are (text, source) of conventions files read on top of the bundled one.
+    """
     ex = extract(
         article_text,
         article_source=article_source,
         claims_text=claims_text,
         claims_source=claims_source,
+        conventions=load_conventions(extra=conventions),
     )
     graph = build_graph(ex.facts, ex.conflicts, base=base, source=ex.source, about=ex.album)
-    return Publication(ex.article, ex.source, ex.album, ex.facts, ex.conflicts, graph, base)
+    return Publication(
+        ex.article, ex.source, ex.album, ex.facts, ex.conflicts, graph, base, ex.not_read
+    )
 
 
 # Output files. A renderer takes the build and its validation and returns the files it writes

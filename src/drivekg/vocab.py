@@ -78,6 +78,14 @@ class DKG(DefinedNamespace):
     highlightedTrack: URIRef  # a track a review singles out
     marketedBy: URIRef  # who marketed an edition ("a vinyl edition ..., marketed by Mondo")
 
+    # album conventions (resources/data/conventions.toml)
+    albumType: URIRef  # infobox "Type" as a concept (album-type/soundtrack)
+    chronology: URIRef  # infobox "Chronology": the series the previous/next albums belong to
+    follows: URIRef  # infobox "Prev Title": this album follows that one
+    followedBy: URIRef  # infobox "Next Title"
+    variousFor: URIRef  # "various artists" in place of names: the property they stand for
+    region: URIRef  # where an edition was released or a certification given, as written
+
     # evidence and conflicts
     line: URIRef  # line number in the article
     filledDownFrom: URIRef  # line of the row a collapsed-rowspan row takes cells from

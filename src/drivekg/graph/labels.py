@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from drivekg.layout import resource
-from drivekg.vocab import DKG, PREFIXES, RDF, RDFS, SDO, XSD
+from drivekg.vocab import DKG, PREFIXES, RDF, RDFS, SDO, SKOS, XSD
 
 __all__ = ["Labeler", "curie", "humanize", "term_label"]
 
@@ -117,7 +117,7 @@ class Labeler:
     def _label(self, node: Node, depth: int) -> str:
         if isinstance(node, Literal):
             return literal_text(node)
-        for prop in (SDO.name, RDFS.label):
+        for prop in (SDO.name, SKOS.prefLabel, RDFS.label):
             value = self.first(node, prop)
             if value is not None:
                 return str(value)
