@@ -180,7 +180,7 @@ def test_changing_an_infobox_value_changes_the_graph(drive_text: str) -> None:
 def test_bad_values_name_the_line(
     drive_text: str, old: str, new: str, line: int, message: str
 ) -> None:
-    """A value that cannot be true (not one the builders cannot read) is `file:line: what is wrong`."""
+    """A value that cannot be true (not one the builders cannot read) is `file:line: what`."""
     assert old in drive_text
     with pytest.raises(SourceError) as info:
         build(drive_text.replace(old, new), article_source="a.txt", base=ID)
