@@ -86,6 +86,12 @@ class DKG(DefinedNamespace):
     variousFor: URIRef  # "various artists" in place of names: the property they stand for
     region: URIRef  # where an edition was released or a certification given, as written
 
+    # certifications (a certifications table)
+    Certification: URIRef  # n-ary: an item certified at a level in a region, for so many units
+    certifiedItem: URIRef
+    certification: URIRef  # the level, as written ("Gold", "2× Platinum")
+    certifiedUnits: URIRef
+
     # evidence and conflicts
     line: URIRef  # line number in the article
     filledDownFrom: URIRef  # line of the row a collapsed-rowspan row takes cells from
