@@ -7,7 +7,7 @@ names (each column has its spellings: "Recipient(s) and nominee(s)", "Nominee", 
 continues the one above holds only its own cells, shifted to the left (``| Best Score | Won | |
 | |``). Such a row is lined up by what each column can hold (a result word only under Result, a
 date only under a date column, text not under either), preferring the columns a continuation row
-gives (those the kind does not fill down); the columns it leaves empty that the kind fills down
+gives (those the kind does not fill down), then the columns furthest right; the columns it leaves empty that the kind fills down
 (``fill``: Award, Date, Nominee) take the value of the row above, and the evidence says from
 which line. A row that cannot be lined up is reported as not read.
 """
@@ -166,7 +166,7 @@ def _place(
     fits: dict[str, Callable[[str], bool]],
 ) -> dict[str, str] | None:
     """Cells to columns, in order, each where it fits; most cells outside the filled-down
-    columns first, then the leftmost."""
+    columns first, then the rightmost columns (what a row loses to rowspans is on its left)."""
     if len(cells) > MAX_CELLS or len(cells) > len(columns):
         return None
     best: tuple[int, tuple[int, ...]] | None = None
@@ -177,7 +177,7 @@ def _place(
         ):
             continue
         own = sum(1 for i in chosen if columns[i] not in found.kind.fill)
-        score = (-own, chosen)
+        score = (-own, tuple(-i for i in chosen))  # then the rightmost: rowspans are on the left
         if best is None or score < best:
             best = score
     if best is None:
