@@ -7,9 +7,9 @@ names (each column has its spellings: "Recipient(s) and nominee(s)", "Nominee", 
 continues the one above holds only its own cells, shifted to the left (``| Best Score | Won | |
 | |``). Such a row is lined up by what each column can hold (a result word only under Result, a
 date only under a date column, text not under either), preferring the columns a continuation row
-gives (those the kind does not fill down), then the columns furthest right; the columns it leaves empty that the kind fills down
-(``fill``: Award, Date, Nominee) take the value of the row above, and the evidence says from
-which line. A row that cannot be lined up is reported as not read.
+gives (those the kind does not fill down), then the columns furthest right; the columns it leaves
+empty that the kind fills down (``fill``: Award, Date, Nominee) take the value of the row above,
+and the evidence says from which line. A row that cannot be lined up is reported as not read.
 """
 
 from __future__ import annotations
