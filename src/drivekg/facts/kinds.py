@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 
 from drivekg.errors import SourceError
 from drivekg.facts.names import Names, typed
-from drivekg.facts.rows import Recognised
+from drivekg.facts.rows import Recognised, align, recognise
 from drivekg.facts.tracks import Listed, track_facts
 from drivekg.iris import slug
-from drivekg.records import Evidence, Fact, FilledRow, Lit, NotRead, Ref, Term
+from drivekg.records import Article, Evidence, Fact, FilledRow, Lit, NotRead, Ref, Table, Term
 from drivekg.source.conventions import Conventions, fold
 from drivekg.source.grammar import BadValue, NotThisGrammar, Period, parse_length, parse_when
 from drivekg.source.lists import DEFAULT_SEPARATORS, NameRules, split_names
 from drivekg.source.tracks import Track
 
-__all__ = ["KindFacts", "build_kind"]
+__all__ = ["KindFacts", "build_kind", "read_tables"]
 
 RELEASE_TYPES = ("schema:MusicRelease", "mo:Release")
 LABEL_TYPES = ("schema:Organization", "mo:Label")
@@ -38,6 +38,44 @@ _UNITS = re.compile(r"(?P<number>[0-9]{1,3}(?:[,. ][0-9]{3})*|[0-9]+)(?:[*^â€ â€
 class KindFacts:
     facts: list[Fact] = field(default_factory=list)
     not_read: list[NotRead] = field(default_factory=list)
+
+
+BUILT_ELSEWHERE = frozenset({"chart", "awards"})  # facts.tables builds these
+
+
+def read_tables(
+    article: Article, names: Names, album: str | None, c: Conventions
+) -> tuple[KindFacts, tuple[Table, ...]]:
+    """The facts of every table of a kind built here, what was not read, and the chart and
+    awards tables left for ``facts.tables``. A table of no known kind is reported line by line."""
+    out = KindFacts()
+    rest: list[Table] = []
+    for table in article.tables:
+        found = recognise(table, c)
+        if found is not None and found.kind.key in BUILT_ELSEWHERE:
+            rest.append(table)
+            continue
+        if found is None or album is None:
+            reason = (
+                f"a table of no kind the conventions know (header {table.header_text!r})"
+                if found is None
+                else f"a {found.kind.key} table with no infobox naming the album"
+            )
+            out.not_read.extend(_table_lines(table, reason))
+            continue
+        rows, skipped = align(table, found, c)
+        built = build_kind(found, rows, album=album, names=names, c=c, source=article.source)
+        out.facts.extend(built.facts)
+        out.not_read.extend([*skipped, *built.not_read])
+    return out, tuple(rest)
+
+
+def _table_lines(table: Table, reason: str) -> list[NotRead]:
+    lines = [NotRead(table.header_line, table.header_text, reason)]
+    if table.caption is not None and table.caption_line is not None:
+        lines.append(NotRead(table.caption_line, table.caption, reason))
+    lines += [NotRead(row.line, row.text, reason) for row in table.rows]
+    return lines
 
 
 def build_kind(
