@@ -158,10 +158,16 @@ def test_a_credit_for_one_song() -> None:
     assert (item.name, item.scope) == ("Sam Dorf", "Heart (Title Theme)")
 
 
-def test_canonical_spelling_from_the_conventions() -> None:
-    """A spelling the conventions group with others takes the group's name (``Hip-hop``)."""
+def test_the_conventions_name_a_group_of_spellings() -> None:
+    """``Hip-hop`` keeps its spelling; the conventions' group gives its canonical name."""
     [item] = split_names("Hip-hop", rules("concepts"))
-    assert (item.name, item.alternates) == ("Hip hop music", ("Hip-hop",))
+    assert (item.name, item.canonical) == ("Hip-hop", "Hip hop music")
+
+
+def test_the_spelling_the_group_ranks_first_names_the_pair() -> None:
+    """``1940s in jazz, contemporary jazz``: the genre is contemporary jazz, as written."""
+    [item] = split_names("1940s in jazz, contemporary jazz", rules("concepts"))
+    assert (item.name, item.alternates) == ("contemporary jazz", ("1940s in jazz",))
 
 
 # ------------------------------------------------------------------------------------- places

@@ -288,7 +288,7 @@ class _Builder:
             if name.placeholder or name.scope is not None:
                 self.skip(item, name.text, f"not a {rule.key.casefold()}")
                 continue
-            stem = name.name
+            stem = name.canonical or name.name
             if stem.casefold().endswith(" music") and len(stem) > len(" music"):
                 stem = stem[: -len(" music")]
             spellings = labels.setdefault(f"{scheme}/{slug(stem)}", [])

@@ -42,13 +42,14 @@ class NameItem:
     qualifier: str | None = None  # a final parenthesis that is not a disambiguator
     placeholder: bool = False  # "various artists": stands for names it does not give
     scope: str | None = None  # '"Song" produced by Name': the song the credit is for
+    canonical: str | None = None  # the conventions' name for it, when they group its spellings
 
 
 @dataclass(frozen=True)
 class NameRules:
     separators: frozenset[str]
     whole: tuple[str, ...] = ()  # names that contain a separator
-    same: tuple[tuple[str, ...], ...] = ()  # spellings of one thing, the first its name
+    same: tuple[tuple[str, ...], ...] = ()  # spellings of one thing, the first its canonical
     link_suffixes: tuple[str, ...] = ()  # folded words a display text may leave off
     placeholders: frozenset[str] = frozenset()  # folded
 
@@ -201,9 +202,10 @@ def display_of(display: str, target: str, rules: NameRules) -> bool:
     )
 
 
-def _group_name(text: str, rules: NameRules) -> str | None:
-    folded = text.casefold()
-    return next((g[0] for g in rules.same if folded in (s.casefold() for s in g)), None)
+def _group(spellings: Sequence[str], rules: NameRules) -> tuple[str, ...] | None:
+    """The conventions' group of spellings that holds one of ``spellings``."""
+    folded = {s.casefold() for s in spellings}
+    return next((g for g in rules.same if folded & {s.casefold() for s in g}), None)
 
 
 # -------------------------------------------------------------------------------------- items
@@ -265,12 +267,15 @@ def _item(target: str, displays: list[str], rules: NameRules) -> NameItem:
         name = _base(name)  # a link target's "(musician)" is not a qualifier
     elif match := _DISAMBIGUATOR.fullmatch(name):
         name, qualifier = match["base"], match["note"].strip()
-    canonical = _group_name(name, rules) or next(
-        (g for d in displays if (g := _group_name(d, rules))), None
-    )
     spellings = [name, *displays]
-    if canonical and canonical.casefold() != name.casefold():
-        name = canonical
+    canonical = None
+    if group := _group(spellings, rules):  # the written spelling the group ranks first names it
+        canonical = group[0]
+        rank = [s.casefold() for s in group]
+        name = min(
+            spellings,
+            key=lambda s: rank.index(s.casefold()) if s.casefold() in rank else len(rank),
+        )
     alternates: list[str] = []
     for spelling in spellings:
         if spelling.casefold() != name.casefold() and spelling.casefold() not in (
@@ -278,4 +283,4 @@ def _item(target: str, displays: list[str], rules: NameRules) -> NameItem:
         ):
             alternates.append(spelling)
     placeholder = name.casefold() in rules.placeholders
-    return NameItem(name, text, tuple(alternates), qualifier, placeholder)
+    return NameItem(name, text, tuple(alternates), qualifier, placeholder, canonical=canonical)
