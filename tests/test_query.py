@@ -710,3 +710,31 @@ def test_literals_match_as_the_article_writes_them(store: Store) -> None:
     name = NamedNode("https://schema.org/name")
     names = {str(getattr(q.object, "value", "")) for q in store.quads_for_pattern(None, name, None)}
     assert {"Critics' Choice Movie Awards", "St. Louis Film Critics Association", "SBTRKT"} <= names
+
+
+# --------------------------------------------------------------------------- the docs say it right
+
+
+def test_triplestores_doc_quotes_the_real_refusal(
+        out: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """docs/triplestores.md shows the refusal `drivekg query` really prints."""
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "triplestores.md").read_text(encoding="utf-8")
+    match = re.search(r"^\$ drivekg query -e '(?P<q>[^']+)'\n(?P<said>drivekg: .+)$", doc, re.M)
+    assert match is not None
+    code, _, stderr = run_cli(capsysbinary, "query", "-e", match["q"], "--out", str(out))
+    assert code == 2 and stderr == match["said"] + "\n"
+
+
+def test_readme_says_load_is_always_refused(
+        out: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """LOAD is refused even with --allow-remote, and the README's query row says so."""
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `drivekg query"))
+    assert "LOAD included, are always refused" in row and "LOAD and FROM" not in row
+    code, _, stderr = run_cli(capsysbinary, "query", "-e", "LOAD <http://example.org/data>",
+                              "--out", str(out), "--allow-remote")
+    assert code == 2 and "LOAD would change the graph" in stderr

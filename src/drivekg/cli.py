@@ -18,6 +18,7 @@ from drivekg.errors import DriveKGError
 from drivekg.files import read_text
 from drivekg.iris import DEFAULT_BASE, check_base
 from drivekg.layout import DEFAULT_ARTICLE, resource
+from drivekg.serveargs import add_serve_arguments, public_url
 
 # Each command imports what it needs when it runs: `drivekg query` should not pay for pySHACL.
 
@@ -167,50 +168,50 @@ def query_text(args: argparse.Namespace) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    """Run the query where it cannot reach the network (``sandbox.offline``) unless
+    --allow-remote, and print its answer."""
     import shutil
 
     from pyoxigraph import QueryBoolean, QuerySolutions
 
-    from drivekg.errors import QueryError
+    from drivekg.errors import RemoteRefused, SandboxError
     from drivekg.sparql.query import bundled, for_subject, render_table, resolve_subject
-    from drivekg.sparql.store import execute, open_store, serialize_results
+    from drivekg.sparql.sandbox import offline
+    from drivekg.sparql.store import execute, guard, open_store, serialize_results
 
     if args.list:
         queries = bundled()
         width = max(len(q.name) for q in queries)
-        for q in queries:
-            print(f"{q.name:<{width}}  {q.description}")
-        return EXIT_OK
+        return write_out("".join(f"{q.name:<{width}}  {q.description}\n" for q in queries))
+    fmt, tty = args.format, sys.stdout.isatty()
+
+    def answer() -> bytes:
+        results = execute(store, text, allow_remote=args.allow_remote)
+        if isinstance(results, QuerySolutions) and (fmt == "table" or (fmt is None and tty)):
+            width = shutil.get_terminal_size().columns
+            return render_table(results, max_width=width if tty else None).encode()
+        if isinstance(results, QueryBoolean) and fmt in (None, "table", "csv", "tsv"):
+            return b"true\n" if bool(results) else b"false\n"
+        if isinstance(results, QuerySolutions | QueryBoolean):
+            return serialize_results(results, fmt or "csv")[1]
+        return serialize_results(results, fmt if fmt not in (None, "table") else "turtle")[1]
+
     try:
         text = query_text(args)
         store = open_store(Path(args.out))
         if args.subject is not None:
             text = for_subject(text, resolve_subject(store, args.subject))
-        try:
-            results = execute(store, text, allow_remote=args.allow_remote)
-        except QueryError as exc:
-            if "remote data" in str(exc):
-                raise QueryError(f"{exc} (--allow-remote permits it)") from exc
-            raise
-        fmt = args.format
-        tty = sys.stdout.isatty()
-        if isinstance(results, QuerySolutions) and (fmt == "table" or (fmt is None and tty)):
-            width = shutil.get_terminal_size().columns
-            body = render_table(results, max_width=width if tty else None).encode()
-        elif isinstance(results, QueryBoolean) and fmt in (None, "table", "csv", "tsv"):
-            body = b"true\n" if bool(results) else b"false\n"
-        elif isinstance(results, QuerySolutions | QueryBoolean):
-            _, body = serialize_results(results, fmt or "csv")
-        else:  # a graph: Turtle unless another RDF format is asked for
-            _, body = serialize_results(results, fmt if fmt not in (None, "table") else "turtle")
+        guard(text, allow_remote=args.allow_remote)  # refusals before any sandbox
+        body = answer() if args.allow_remote else offline(answer)
+    except RemoteRefused as exc:
+        return fail(f"{exc} (--allow-remote permits it)")
+    except SandboxError as exc:
+        return fail(f"cannot run the query with network access blocked: {exc}; drivekg runs "
+                    "queries only where they cannot reach the network (seccomp, Linux), or "
+                    "with --allow-remote")
     except DriveKGError as exc:
         return fail(str(exc))
-    try:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `drivekg query … | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_OK
+    return write_out(body)
 
 
 # --------------------------------------------------------------------------- publish
@@ -250,45 +251,47 @@ def cmd_publish(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- serve
 
 
-def _header(text: str) -> tuple[str, str]:
-    name, colon, value = text.partition(":")
-    if not colon or not name.strip():
-        raise argparse.ArgumentTypeError(f"a header is 'Name: value', not {text!r}")
-    return name.strip(), value.strip()
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve OUT over HTTP, or answer one request in-process (--get): exit 0 for 2xx/3xx, else 1."""
-    from drivekg.web.app import ServeSettings, get_once, serve
+    from drivekg.sparql.pool import Limits
+    from drivekg.web.app import ServeSettings, get_once, listen, serve
 
-    if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
-        return fail("--timeout must be > 0, --max-rows and --workers >= 1")
+    if not 1 <= args.port <= 65535:
+        return fail(f"--port must be between 1 and 65535, not {args.port}")
+    if min(args.timeout, args.fast_budget, args.header_timeout, args.body_timeout) <= 0:
+        return fail("--timeout, --fast-budget, --header-timeout and --body-timeout must be > 0")
+    if min(args.max_rows, args.workers, args.slow_workers) < 1 or args.max_memory < 128 << 20:
+        return fail("--max-rows, --workers and --slow-workers must be >= 1, --max-memory >= 128M")
+    limits = Limits(timeout=args.timeout, max_rows=args.max_rows, max_memory=args.max_memory,
+                    max_answer=args.max_answer, fast_budget=args.fast_budget)
+    try:
+        sock = None
+        if args.get is None:
+            sock, url = listen(args.host, args.port)
+        else:
+            url = f"http://{f'[{args.host}]' if ':' in args.host else args.host}:{args.port}"
+        public = public_url(args.public_url, url)
+    except (DriveKGError, ValueError) as exc:
+        if sock is not None:
+            sock.close()
+        return fail(str(exc))
     settings = ServeSettings(
-        out_dir=Path(args.out),
-        timeout=args.timeout,
-        max_rows=args.max_rows,
-        workers=args.workers,
-        prestart=args.get is None,
+        out_dir=Path(args.out), public_url=public, limits=limits, workers=args.workers,
+        slow_workers=args.slow_workers, header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout, prestart=args.get is None,
+        on_ready=None if sock is None else lambda: print(
+            f"serving {args.out}/ at {url}/ (public URL {public}/; SPARQL at {public}/sparql); "
+            "Ctrl-C stops", flush=True),
     )
     try:
-        if args.get is None:
-            serve(settings, host=args.host, port=args.port, log_level=args.log_level)
+        if sock is not None:
+            serve(settings, sock, log_level=args.log_level)
             return EXIT_OK
-        origin = f"http://{args.host}:{args.port}"
-        status, headers, body = get_once(settings, args.get, dict(args.header), origin=origin)
+        status, headers, body = get_once(settings, args.get, dict(args.header))
     except DriveKGError as exc:
         return fail(str(exc))
-    if args.include:
-        print(f"HTTP/1.1 {status}")
-        for name, value in headers:
-            print(f"{name}: {value}")
-        print()
-    sys.stdout.flush()
-    try:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `drivekg serve --get … | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    head = "".join([f"HTTP/1.1 {status}\n", *(f"{n}: {v}\n" for n, v in headers), "\n"])
+    write_out(head.encode() + body if args.include else body)
     return EXIT_OK if 200 <= status < 400 else EXIT_NONCONFORMING
 
 
@@ -298,6 +301,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def fail(message: str) -> int:
     print(f"drivekg: {message}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def write_out(data: str | bytes) -> int:
+    """Write to stdout; a reader that stops early (``| head``) ends it quietly: exit 0."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data.encode() if isinstance(data, str) else data)
+        sys.stdout.flush()
+    except BrokenPipeError:  # Python would complain again at exit: point stdout at /dev/null
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -340,8 +354,9 @@ def parser() -> argparse.ArgumentParser:
         "query",
         help="run SPARQL over the built graph in an embedded store (no server)",
         description="Run a read-only SPARQL query over OUT/graph.nt in an embedded store. "
-        "The project prefixes (schema:, dkg:, prov:, …) are predeclared. SERVICE, FROM and "
-        "FROM NAMED are refused unless --allow-remote; updates always are.",
+        "The project prefixes (schema:, dkg:, prov:, …) are predeclared. The query runs where it "
+        "cannot open network connections (seccomp); SERVICE, FROM and FROM NAMED are refused "
+        "unless --allow-remote; updates (LOAD included) always are.",
     )
     q.add_argument("query", nargs="?", metavar="NAME|FILE", help="a bundled query or a .rq file")
     q.add_argument("-e", "--execute", metavar="SPARQL", help="query text instead of NAME|FILE")
@@ -357,7 +372,8 @@ def parser() -> argparse.ArgumentParser:
         "--subject", metavar="IRI|NAME", help="only rows whose ?subject is this IRI or is named so"
     )
     q.add_argument(
-        "--allow-remote", action="store_true", help="allow SERVICE, FROM and FROM NAMED"
+        "--allow-remote", action="store_true",
+        help="allow SERVICE, FROM and FROM NAMED, and run the query with network access"
     )
     q.set_defaults(run=cmd_query)
 
@@ -386,36 +402,12 @@ def parser() -> argparse.ArgumentParser:
         help="serve the built graph: entity pages and data, SPARQL, VoID (or answer one --get)",
         description="Serve OUT on HTTP: each entity IRI {base}KEY at /id/KEY (HTML, Turtle, "
         "JSON-LD, N-Triples by Accept), a read-only SPARQL endpoint at /sparql, VoID at "
-        "/.well-known/void, the dumps and the static site. With --get PATH, answer that one "
+        "/.well-known/void, the dumps and the static site. It prints the URL it listens on. "
+        "With --get PATH, answer that one "
         "GET in-process, print the body and exit: 0 for a 2xx/3xx answer, 1 otherwise, 2 if "
         "it could not run. See docs/serving.md.",
     )
-    srv.add_argument("--out", default="out", help="the build's output directory (default: out)")
-    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    srv.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    srv.add_argument(
-        "--timeout", type=float, default=10.0,
-        help="seconds a SPARQL query may run before it is stopped (default 10)",
-    )
-    srv.add_argument(
-        "--max-rows", type=int, default=10_000,
-        help="most rows (or triples) in one SPARQL answer (default 10000)",
-    )
-    srv.add_argument(
-        "--workers", type=int, default=2, help="SPARQL worker processes (default 2)"
-    )
-    srv.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
-        help="server log level (default info: one line per request)",
-    )
-    srv.add_argument("--get", metavar="PATH", help="answer GET PATH (or an entity IRI) and exit")
-    srv.add_argument(
-        "-H", "--header", action="append", type=_header, default=[], metavar="'NAME: VALUE'",
-        help="a request header for --get (repeatable), e.g. -H 'Accept: text/turtle'",
-    )
-    srv.add_argument(
-        "-i", "--include", action="store_true", help="with --get, print the status and headers"
-    )
+    add_serve_arguments(srv)
     srv.set_defaults(run=cmd_serve)
     return top
 

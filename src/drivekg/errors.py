@@ -7,6 +7,9 @@
     │                            (carries source and line: ``article.txt:41: what is wrong``)
     ├── OutputError              out/ cannot be written (nothing in it was changed)
     ├── QueryError               a SPARQL query is malformed or refused (remote access)
+    │   ├── RemoteRefused        the query asks for remote data (SERVICE, FROM) or tried to reach
+    │   │                        the network
+    │   └── SandboxError         queries cannot be run without network access here (no seccomp)
     └── PublishError             a triplestore refused or could not be reached
 """
 
@@ -35,6 +38,14 @@ class OutputError(DriveKGError):
 
 class QueryError(DriveKGError):
     """A SPARQL query cannot be run: malformed, unknown, or asking for remote data."""
+
+
+class RemoteRefused(QueryError):
+    """The query asks for remote data, or tried to open a network connection, and may not."""
+
+
+class SandboxError(QueryError):
+    """The network sandbox for the SPARQL engine cannot be set up on this machine."""
 
 
 class PublishError(DriveKGError):

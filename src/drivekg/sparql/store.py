@@ -1,9 +1,15 @@
 """The built graph in an embedded SPARQL store, and the rules a query must follow to run on it.
 
 ``open_store`` loads ``graph.nt`` into an in-memory pyoxigraph ``Store`` (no server, nothing
-written). ``guard`` decides whether a query may run: it parses the query with rdflib's SPARQL
+written). ``guard`` gives early, friendly refusals: it parses the query with rdflib's SPARQL
 parser and walks the algebra, so a ``SERVICE`` inside ``FILTER EXISTS`` or a subquery is found
-while the word SERVICE in a comment or a string literal is not mistaken for one. It refuses
+while the word SERVICE in a comment or a string literal is not mistaken for one. The guard is
+**not** what keeps queries off the network: rdflib and pyoxigraph (which runs the query) read
+some texts differently (a comment ending at a bare CR, ``\u0022`` inside a string), so a query
+can look harmless to one and call SERVICE in the other. What does keep them off is ``sandbox``:
+queries execute where the kernel refuses network sockets (``drivekg query`` through
+``sandbox.offline``, the server's workers through ``sandbox.deny_network``); an attempt surfaces
+here as ``RemoteRefused``. The guard refuses
 
 * updates (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, …): querying is read-only, always;
 * remote data (``SERVICE``, ``FROM``, ``FROM NAMED``), unless ``allow_remote``: any ``FROM`` IRI
@@ -37,7 +43,7 @@ from rdflib.plugins.sparql.algebra import translateQuery, traverse
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from drivekg.errors import QueryError
+from drivekg.errors import QueryError, RemoteRefused
 from drivekg.vocab import PREFIXES
 
 __all__ = [
@@ -213,7 +219,7 @@ def guard(query: str, *, allow_remote: bool = False) -> str:
     """The query's form (SELECT/ASK/CONSTRUCT/DESCRIBE); ``QueryError`` if it may not run."""
     info = inspect_query(query)
     if info.remote and not allow_remote:
-        raise QueryError(
+        raise RemoteRefused(
             f"refused: the query asks for remote data ({', '.join(info.remote)}); "
             "drivekg queries only the local graph"
         )
@@ -227,11 +233,10 @@ def execute(store: Store, query: str, *, allow_remote: bool = False) -> Results:
     """Guard ``query``, then run it over ``store`` with the project prefixes predeclared."""
     guard(query, allow_remote=allow_remote)
     try:
-        results: Results = store.query(query, prefixes=PREFIX_MAP)
+        with evaluation_errors():
+            results: Results = store.query(query, prefixes=PREFIX_MAP)
     except SyntaxError as exc:  # rdflib accepted what oxigraph does not
         raise QueryError(f"not a valid SPARQL query: {exc}") from exc
-    except OSError as exc:  # a SERVICE that failed, when remote access is allowed
-        raise QueryError(f"the query failed: {exc}") from exc
     return results
 
 
@@ -261,10 +266,19 @@ def serialize_results(results: Results, fmt: str) -> tuple[str, bytes]:
         return media_type, results.serialize(format=results_format) or b""
 
 
+NETWORK_REFUSED = ("refused: the query tried to reach the network (SERVICE); "
+                   "drivekg queries only the local graph")
+
+
 @contextmanager
 def evaluation_errors() -> Iterator[None]:
-    """Answers are computed as they are read: a failing SERVICE call surfaces here."""
+    """Answers are computed as they are read: a SERVICE call, and its failure, surface here.
+
+    Under the sandbox a network socket fails with EPERM (``PermissionError``): ``RemoteRefused``.
+    """
     try:
         yield
-    except OSError as exc:
-        raise QueryError(f"the query failed: {exc}") from exc
+    except PermissionError as exc:
+        raise RemoteRefused(NETWORK_REFUSED) from exc
+    except (OSError, RuntimeError) as exc:  # a SERVICE that failed (remote access allowed),
+        raise QueryError(f"the query failed: {exc}") from exc  # or the engine gave up

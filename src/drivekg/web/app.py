@@ -7,8 +7,14 @@ What it serves (``docs/serving.md`` has the details and the reasons):
   ``Vary: Accept``, an ETag per representation (304 on ``If-None-Match``) and ``Cache-Control``;
   406 when no offered type is acceptable. ``/id/{key}.html|.ttl|.jsonld|.nt`` are the files.
   The RDF keeps the *canonical* IRIs (``Link: <…>; rel="canonical"`` names the entity's).
-- ``/sparql``: SPARQL 1.1 Protocol, read-only, in killable worker processes (``querypool``).
+- ``/sparql``: SPARQL 1.1 Protocol, read-only, in killable worker processes without network
+  access (``querypool``, ``sparqlworker``, ``sandbox``).
 - ``/.well-known/void`` (and ``/void.ttl``), the dumps, and the static site from ``out/site/``.
+  VoID and the service description name the server by ``public_url`` (``--public-url``; default
+  the address it listens on), never by the request's ``Host`` header.
+
+Below the application (``httpguard``): deadlines for a request to arrive (slow clients are
+dropped) and 505 for HTTP versions other than 1.0 and 1.1.
 
 Every error is JSON: ``{"error": {"status": 404, "title": "Not Found", "detail": "…"}}``; no
 stack trace ever reaches a client (it is logged).
@@ -18,7 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+import socket
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -29,18 +36,24 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from drivekg.errors import DriveKGError
 from drivekg.formats import BY_NAME
 from drivekg.serialize import serialize
-from drivekg.sparql.pool import QueryFailed, QueryPool
+from drivekg.sparql.pool import Limits, QueryFailed, QueryPool
+from drivekg.web.httpguard import DEFAULT_CACHE, HttpVersions, SecurityHeaders, guarded_protocol
 from drivekg.web.negotiation import negotiate
-from drivekg.web.protocol import SPARQL_OFFERS, service_description, sparql_media
+from drivekg.web.protocol import (
+    MAX_BODY,
+    SPARQL_OFFERS,
+    read_body,
+    service_description,
+    sparql_media,
+)
 from drivekg.web.published import (
     EXTENSIONS,
     HTML,
@@ -50,12 +63,12 @@ from drivekg.web.published import (
     localize,
 )
 
-__all__ = ["Published", "ServeSettings", "create_app", "get_once", "local_path", "serve"]
+__all__ = ["Published", "ServeSettings", "create_app", "get_once", "listen", "local_path",
+           "serve"]
 
 log = logging.getLogger("drivekg.web.app")
 
-CACHE = "public, max-age=300"
-MAX_BODY = 1_000_000
+CACHE = DEFAULT_CACHE
 
 # Entity offers in order of preference (a browser's */* gets HTML); aliases map to a format.
 ENTITY_OFFERS: dict[str, str] = {
@@ -135,17 +148,22 @@ def _not_acceptable(offers: Mapping[str, str]) -> JSONResponse:
 @dataclass(frozen=True)
 class ServeSettings:
     out_dir: Path
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    workers: int = 2
+    public_url: str = "http://127.0.0.1:8000"  # where clients reach this server (VoID, SD)
+    limits: Limits = Limits()
+    workers: int = 2  # fast-lane SPARQL workers
+    slow_workers: int = 1  # slow-lane SPARQL workers
+    header_timeout: float = 10.0  # seconds for a request head to arrive
+    body_timeout: float = 30.0  # seconds for a request body to arrive
     prestart: bool = True  # start the query workers with the server (False: on the first query)
+    on_ready: Callable[[], None] | None = None  # called once the server can answer
 
 
 class Endpoints:
     def __init__(self, published: Published, settings: ServeSettings) -> None:
         self.pub, self.settings = published, settings
         self.pool: QueryPool | None = None
-        self._voids: dict[str, Graph] = {}
+        self.origin = settings.public_url.rstrip("/")
+        self._void = localize(published.void, published.root, self.origin + "/")
 
     # -- entities
 
@@ -177,14 +195,7 @@ class Endpoints:
     # -- VoID, dumps
 
     async def void(self, request: Request) -> Response:
-        return _rdf_response(request, self._void_for(_origin(request)), RDF_OFFERS)
-
-    def _void_for(self, origin: str) -> Graph:
-        if origin not in self._voids:
-            if len(self._voids) > 8:  # the origin comes from the Host header: keep a few
-                self._voids.clear()
-            self._voids[origin] = localize(self.pub.void, self.pub.root, origin + "/")
-        return self._voids[origin]
+        return _rdf_response(request, self._void, RDF_OFFERS)
 
     async def dump(self, request: Request) -> Response:
         name = request.url.path.lstrip("/")
@@ -202,7 +213,10 @@ class Endpoints:
                    if name in params]
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            body = await _read_body(request)
+            try:
+                body = await read_body(request)
+            except ClientDisconnect:  # dropped (too slow, or gone): nobody to answer
+                return problem(400, "the client went away before its request body arrived")
             if body is None:
                 return problem(413, f"a request body may hold at most {MAX_BODY} bytes")
             if ctype == "application/sparql-query":
@@ -229,9 +243,8 @@ class Endpoints:
         if not queries:
             if request.method == "POST":
                 return problem(400, "no query given")
-            sd = service_description(_origin(request), triples=self.pub.triples(),
-                                     timeout=self.settings.timeout,
-                                     max_rows=self.settings.max_rows)
+            sd = service_description(self.origin, triples=self.pub.triples(),
+                                     limits=self.settings.limits)
             return _rdf_response(request, sd, RDF_OFFERS)
         if len(queries) > 1:
             return problem(400, "give exactly one query")
@@ -247,24 +260,32 @@ class Endpoints:
                            headers={"Vary": "Accept"})
         if self.pool is None:
             self.pool = self._new_pool()
+        client = request.client.host if request.client else ""
         try:
-            answer = await self.pool.run(queries[0], media)
+            answer = await self.pool.run(queries[0], media, client)
         except QueryFailed as exc:
-            return problem(exc.status, exc.detail, title=exc.title)
+            retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+            return problem(exc.status, exc.detail, title=exc.title,
+                           headers={"Cache-Control": "no-store", **retry})
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         if answer.truncated:
-            headers["DriveKG-Truncated"] = f"max-rows={self.settings.max_rows}"
+            headers["DriveKG-Truncated"] = f"max-rows={self.settings.limits.max_rows}"
         return Response(answer.body, media_type=content_type(answer.media_type), headers=headers)
 
     def _new_pool(self) -> QueryPool:
         s = self.settings
-        return QueryPool(s.out_dir, size=s.workers, timeout=s.timeout, max_rows=s.max_rows)
+        return QueryPool(s.out_dir, workers=s.workers, slow_workers=s.slow_workers,
+                         limits=s.limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         if self.settings.prestart:
             self.pool = self._new_pool()
             await self.pool.start()
+            if self.pool.unavailable:
+                log.warning("SPARQL queries are refused (503): %s", self.pool.unavailable)
+        if self.settings.on_ready is not None:
+            self.settings.on_ready()
         try:
             yield
         finally:
@@ -272,55 +293,7 @@ class Endpoints:
                 await self.pool.close()
 
 
-async def _read_body(request: Request) -> bytes | None:
-    """The request body, or None when it is longer than ``MAX_BODY`` (read no further)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _origin(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 # --------------------------------------------------------------------------- the app
-
-
-class SecurityHeaders:
-    """Pure ASGI middleware: nosniff everywhere, a strict CSP on HTML, a default Cache-Control."""
-
-    CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
-           "form-action 'none'; frame-ancestors 'none'")
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                headers.append((b"x-content-type-options", b"nosniff"))
-                ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
-                if ctype.startswith(b"text/html"):
-                    headers.append((b"content-security-policy", self.CSP.encode()))
-                if b"cache-control" not in names and message.get("status", 200) < 400:
-                    headers.append((b"cache-control", CACHE.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -352,11 +325,13 @@ def create_app(settings: ServeSettings, published: Published | None = None) -> S
         Mount("/", StaticFiles(directory=settings.out_dir / "site", html=True)),
     ]
     middleware = [
+        Middleware(HttpVersions),
         Middleware(SecurityHeaders),
         Middleware(
             CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "If-None-Match"],
-            expose_headers=["ETag", "Content-Location", "Link", "Vary", "DriveKG-Truncated"],
+            expose_headers=["ETag", "Content-Location", "Link", "Vary", "DriveKG-Truncated",
+                            "Retry-After"],
             max_age=600,
         ),
     ]
@@ -368,16 +343,18 @@ def create_app(settings: ServeSettings, published: Published | None = None) -> S
     return app
 
 
-def get_once(settings: ServeSettings, target: str, headers: Mapping[str, str], *,
-             origin: str) -> tuple[int, list[tuple[str, str]], bytes]:
+def get_once(settings: ServeSettings, target: str,
+             headers: Mapping[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
     """Answer one GET in-process through httpx's ASGI transport (no socket): ``serve --get``.
 
-    The app's lifespan runs around the request, so SPARQL workers start and stop with it.
+    The request is addressed to ``settings.public_url``; the app's lifespan runs around it, so
+    SPARQL workers start and stop with it.
     """
     import asyncio
 
     import httpx
 
+    origin = settings.public_url.rstrip("/")
     pub = Published.load(settings.out_dir)
     path = local_path(pub, target)
     if path.startswith(origin):
@@ -396,29 +373,39 @@ def get_once(settings: ServeSettings, target: str, headers: Mapping[str, str], *
     return response.status_code, list(response.headers.multi_items()), response.content
 
 
-def serve(settings: ServeSettings, *, host: str, port: int, log_level: str = "info") -> None:
-    """Run the server until interrupted (uvicorn handles SIGINT/SIGTERM gracefully).
+def listen(host: str, port: int) -> tuple[socket.socket, str]:
+    """A socket listening on ``host:port`` and its URL (``http://host:port``).
 
-    The listening socket is bound here first, so a busy port is a ``DriveKGError`` (one line,
-    exit 2) before any worker starts, not an exit from inside uvicorn.
+    Bound here, before the server and its workers start, so a busy port or a bad address is a
+    ``DriveKGError`` (one line, exit 2), not an exit from inside uvicorn.
     """
-    import socket
-
-    import uvicorn
-
-    app = create_app(settings)
+    if not 1 <= port <= 65535:
+        raise DriveKGError(f"--port must be between 1 and 65535, not {port}")
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM)[0]
         sock = socket.socket(family, kind, proto)
     except OSError as exc:
         raise DriveKGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise DriveKGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    return sock, f"http://{shown}:{bound_port}"
+
+
+def serve(settings: ServeSettings, sock: socket.socket, *, log_level: str = "info") -> None:
+    """Serve on ``sock`` until interrupted (uvicorn handles SIGINT/SIGTERM gracefully)."""
+    import uvicorn
+
+    app = create_app(settings)
+    protocol = guarded_protocol(settings.header_timeout, settings.body_timeout)
     with sock:
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(address)
-        except OSError as exc:
-            raise DriveKGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-        config = uvicorn.Config(app, host=host, port=port, log_level=log_level,
-                                server_header=False, timeout_graceful_shutdown=5, lifespan="on")
+        config = uvicorn.Config(app, log_level=log_level, http=protocol, server_header=False,
+                                timeout_graceful_shutdown=5, lifespan="on")
         uvicorn.Server(config).run(sockets=[sock])

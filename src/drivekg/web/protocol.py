@@ -4,11 +4,22 @@ the service description. The handler itself is in ``server``; queries run in ``q
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
+from starlette.requests import Request
 
+from drivekg.sparql.pool import Limits
 from drivekg.vocab import RDF, RDFS, VOID, bind_prefixes
 from drivekg.web.negotiation import negotiate
 
-__all__ = ["SPARQL_FORMAT_NAMES", "SPARQL_OFFERS", "service_description", "sparql_media"]
+__all__ = [
+    "MAX_BODY",
+    "SPARQL_FORMAT_NAMES",
+    "SPARQL_OFFERS",
+    "read_body",
+    "service_description",
+    "sparql_media",
+]
+
+MAX_BODY = 1_000_000
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
@@ -54,7 +65,7 @@ def sparql_media(formats: list[str], accept: str | None) -> dict[str, str | None
     return media
 
 
-def service_description(origin: str, *, triples: int, timeout: float, max_rows: int) -> Graph:
+def service_description(origin: str, *, triples: int, limits: Limits) -> Graph:
     """A SPARQL 1.1 Service Description of the endpoint at ``{origin}/sparql``."""
     g = bind_prefixes(Graph(bind_namespaces="none"))
     g.bind("sd", SD)
@@ -76,8 +87,23 @@ def service_description(origin: str, *, triples: int, timeout: float, max_rows: 
     g.add((default, VOID.triples, Literal(triples)))
     g.add((service, RDFS.seeAlso, URIRef(f"{origin}/.well-known/void")))
     g.add((service, RDFS.comment, Literal(
-        f"Read-only: updates, SERVICE and FROM are refused. A query is stopped after "
-        f"{timeout:g} s; an answer stops after {max_rows} rows "
-        "(header DriveKG-Truncated)."
+        f"Read-only, local graph only: updates, SERVICE and FROM are refused and queries run "
+        f"without network access. A query is stopped after {limits.timeout:g} s or "
+        f"{limits.max_memory >> 20} MB of memory; an answer stops after {limits.max_rows} rows "
+        f"(header DriveKG-Truncated) and may hold at most {limits.max_answer} bytes."
     )))
     return g
+
+
+async def read_body(request: Request) -> bytes | None:
+    """The request body, or None when it is longer than ``MAX_BODY`` (read no further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
