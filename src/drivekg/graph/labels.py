@@ -141,6 +141,10 @@ class Labeler:
             outlet = first(node, SDO.publisher)
             text = "Review" + (f" by {self._text(author, sub)}" if author is not None else "")
             return text + (f" ({self._text(outlet, sub)})" if outlet is not None else "")
+        if SDO.Event in types and (node, SDO.startDate, None) in g:  # a recording session
+            start, end = first(node, SDO.startDate), first(node, SDO.endDate)
+            span = self._text(start, sub) + (f"–{self._text(end, sub)}" if end != start else "")
+            return f"Recorded {span}"
         if SDO.Rating in types:
             value, best = first(node, SDO.ratingValue), first(node, SDO.bestRating)
             return f"Rating {value}" + (f"/{best}" if best is not None else "")
