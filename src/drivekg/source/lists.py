@@ -20,10 +20,17 @@ Pure text in, records out; linear in the length of the value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_SEPARATORS", "NameItem", "NameRules", "display_of", "split_names"]
+__all__ = [
+    "DEFAULT_SEPARATORS",
+    "NameItem",
+    "NameRules",
+    "display_of",
+    "names_written_whole",
+    "split_names",
+]
 
 DEFAULT_SEPARATORS: dict[str, frozenset[str]] = {
     "names": frozenset({",", ";", "and", "&"}),
@@ -31,7 +38,6 @@ DEFAULT_SEPARATORS: dict[str, frozenset[str]] = {
     "concepts": frozenset({",", ";", "/"}),
     "places": frozenset({",", ";", "and", "&"}),
 }
-MAX_ITEMS = 200
 
 
 @dataclass(frozen=True)
@@ -82,10 +88,12 @@ class _Piece:
     text: str
 
 
-def _protected(value: str, whole: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans of ``value`` that are a whole name (case ignored), bounded by separators or ends."""
+def _protected(value: str, whole: Iterable[str]) -> dict[int, int]:
+    """Spans (start -> end) of ``value`` that are a whole name (case ignored), bounded by
+    separators or the ends; longer names first, no two spans overlapping."""
     folded = value.casefold()
-    spans: list[tuple[int, int]] = []
+    taken = bytearray(len(folded))
+    spans: dict[int, int] = {}
     for name in sorted({w for w in whole if w}, key=len, reverse=True):
         wanted = name.casefold()
         at = folded.find(wanted)
@@ -94,14 +102,15 @@ def _protected(value: str, whole: Iterable[str]) -> list[tuple[int, int]]:
             bounded = (at == 0 or folded[at - 1] in " ,;/") and (
                 end == len(folded) or folded[end] in " ,;/"
             )
-            if bounded and not any(a < end and at < b for a, b in spans):
-                spans.append((at, end))
-            at = folded.find(wanted, at + 1)
-    return sorted(spans)
+            if bounded and not any(taken[at:end]):
+                taken[at:end] = b"\x01" * (end - at)
+                spans[at] = end
+            at = folded.find(wanted, end if bounded else at + 1)
+    return spans
 
 
 def _pieces(value: str, separators: frozenset[str], whole: Iterable[str]) -> list[_Piece]:
-    spans = dict(_protected(value, whole))
+    spans = _protected(value, whole)
     pieces: list[_Piece] = []
     depth, quoted, start, at = 0, False, 0, 0
     separator, kind = "", ""
@@ -132,10 +141,10 @@ def _pieces(value: str, separators: frozenset[str], whole: Iterable[str]) -> lis
     return [p for p in pieces if p.text]
 
 
-def _written_whole(pieces: list[_Piece], elsewhere: str) -> list[_Piece]:
-    """Join runs of one-word pieces (``Earth``, ``Wind``, ``Fire``) that the article writes as one
-    name elsewhere (``Earth, Wind & Fire``), not followed there by more of a list."""
-    if not elsewhere:
+def _written_whole(pieces: list[_Piece], whole: Collection[str]) -> list[_Piece]:
+    """Join runs of one-word pieces (``Earth``, ``Wind``, ``Fire``) that make a name of
+    ``whole`` (names the article writes whole elsewhere: ``names_written_whole``)."""
+    if not whole:
         return pieces
     result: list[_Piece] = []
     at = 0
@@ -148,7 +157,7 @@ def _written_whole(pieces: list[_Piece], elsewhere: str) -> list[_Piece]:
             if any(p.kind not in {",", "&", "and"} or p.separator in _OXFORD for p in run[1:]):
                 continue
             text = run[0].text + "".join(p.separator + p.text for p in run[1:])
-            if _stands_alone(text, elsewhere):
+            if text in whole:
                 joined = _Piece(pieces[at].separator, pieces[at].kind, text)
                 at = end
                 break
@@ -159,11 +168,22 @@ def _written_whole(pieces: list[_Piece], elsewhere: str) -> list[_Piece]:
     return result
 
 
-def _stands_alone(name: str, text: str) -> bool:
-    pattern = re.compile(
-        r"(?<!, )(?<!& )(?<!\band )(?<!\w)" + re.escape(name) + r"(?![\w])(?!,? (?:and|&) )(?!, \w)"
-    )
-    return pattern.search(text) is not None
+_WORD = r"[A-Z][\w'.-]*"
+_WHOLE = re.compile(rf"(?<!\w){_WORD}(?:, {_WORD}){{1,4}},? (?:&|and) {_WORD}(?!\w)")
+
+
+def names_written_whole(text: str) -> set[str]:
+    """Names of one-word parts joined by commas and a final ``&``/``and`` (``Earth, Wind & Fire``)
+    that ``text`` writes on their own: not after a comma, ``&`` or ``and``, and not followed by
+    more of a list (``, Other`` or ``and Other``)."""
+    found: set[str] = set()
+    for match in _WHOLE.finditer(text):
+        before = text[max(0, match.start() - 4) : match.start()]
+        after = text[match.end() : match.end() + 6]
+        if before.endswith((", ", "& ", "and ")) or after.startswith((", ", " and ", " & ", ",")):
+            continue
+        found.add(match.group())
+    return found
 
 
 # ----------------------------------------------------------------------- link target / display
@@ -216,13 +236,17 @@ _SCOPED = re.compile(
 
 
 def split_names(
-    value: str, rules: NameRules, *, elsewhere: str = "", known: Sequence[str] = ()
+    value: str,
+    rules: NameRules,
+    *,
+    elsewhere: Collection[str] = frozenset(),
+    known: Sequence[str] = (),
 ) -> list[NameItem]:
-    """The things a list names, in order; ``elsewhere`` is the rest of the article (to keep a
-    name whole that it writes whole), ``known`` the names a claims file declares."""
+    """The things a list names, in order; ``elsewhere`` the names the rest of the article writes
+    whole (``names_written_whole``), ``known`` the names a claims file declares."""
     value = " ".join(value.split())
     whole = [*rules.whole, *(k for k in known if any(c in k for c in ",;/&") or " and " in k)]
-    pieces = _written_whole(_pieces(value, rules.separators, whole), elsewhere)[:MAX_ITEMS]
+    pieces = _written_whole(_pieces(value, rules.separators, whole), elsewhere)
     items: list[NameItem] = []
     at = 0
     while at < len(pieces):

@@ -100,7 +100,8 @@ def read_sites(value: str, c: Conventions) -> list[Site | Unread]:
     run: list[str] = []  # place items in a row
     last: int | None = None  # index in result of the last studio without a place
     for index, item in enumerate(items):
-        name = _SCOPE.sub("", item.name, count=1)
+        scope = _SCOPE.match(item.name)
+        name = item.name[scope.end() :] if scope else item.name
         following = items[index + 1].name if index + 1 < len(items) else None
         city_before_region = (
             following is not None
