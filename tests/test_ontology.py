@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, SKOS
 
 from drivekg.graph.validate import load_ontology, load_shapes
 from drivekg.outputs.publication import Publication
-from drivekg.vocab import DKG, WD
+from drivekg.vocab import DKG, PQ, PR, PS, WD
 
 from .vocabcheck import mo_terms, schema_terms, unknown_terms, used_terms
 
@@ -91,20 +91,27 @@ def test_closed_sets_are_enumerated() -> None:
 
 
 def test_wikidata_alignments() -> None:
-    """The Wikidata direct properties the model names are aligned where a dkg: term matches."""
+    """Each dkg: term is aligned to the Wikidata property of the same direction and kind:
+    statement values (ps:), qualifiers (pq:), direct claims of an item (wdt:)."""
     graph = load_ontology()
     expected = {
-        DKG.AwardNomination: WD.P1411,
-        DKG.nominee: WD.P1411,
+        DKG.awardCategory: PS.P1411,  # nomination (statement node) -> award: the statement value
+        DKG.conferredBy: WD.P1027,  # award -> organisation: a claim on the award item
+        DKG.ceremonyDate: PQ.P585,  # point in time: a qualifier
+        DKG.forWork: PQ.P1686,  # for work: a qualifier
+        DKG.position: PQ.P1352,  # ranking: a qualifier
+        DKG.chart: PS.P2291,
         DKG.Won: WD.P166,
-        DKG.chart: WD.P2291,
-        DKG.position: WD.P1352,
-        DKG.ceremonyDate: WD.P585,
+        DKG.retrieved: PR.P813,  # retrieved: a reference's value
     }
     for term, prop in expected.items():
         assert (term, SKOS.closeMatch, prop) in graph, term
+    # P1411's subject is the nominee: nothing that starts at the nomination matches wdt:P1411
+    assert (DKG.nominee, SKOS.closeMatch, WD.P1411) not in graph
+    assert (DKG.AwardNomination, SKOS.closeMatch, WD.P1411) not in graph
     mapped = set(graph.objects(None, SKOS.closeMatch)) | set(graph.objects(None, SKOS.relatedMatch))
-    assert {WD.P444, WD.P447, WD.P1683} <= mapped
+    assert {WD.P444, PQ.P447, PQ.P1683} <= mapped
+    assert not {WD.P585, WD.P1686, WD.P1352, WD.P447} & mapped  # qualifiers are never wdt:
 
 
 def test_prov_terms_exist() -> None:

@@ -146,7 +146,7 @@ def test_upload_then_every_bundled_query_answers_the_same(
     assert (done.method, done.sent, done.stored) == ("POST", sent, sent)
     assert done.url == f"{server.store}?default"
     assert done.query_endpoint == server.query
-    assert server.count() == sent > 3000
+    assert server.count() == sent > 1000
 
     embedded = open_store(out)
     for query in bundled():

@@ -54,7 +54,7 @@ def rapper_count(path: Path, syntax: str) -> int:
 
 def test_rapper_counts_the_turtle_as_rdflib_does(out: Path, turtle: rdflib.Graph) -> None:
     """Raptor parses graph.ttl without error into as many triples as rdflib."""
-    assert rapper_count(out / "graph.ttl", "turtle") == len(turtle) > 3000
+    assert rapper_count(out / "graph.ttl", "turtle") == len(turtle) > 1000
 
 
 def test_rapper_counts_the_ntriples_as_rdflib_does(out: Path, turtle: rdflib.Graph) -> None:

@@ -14,7 +14,7 @@ from drivekg.outputs.publication import Publication
 from drivekg.outputs.schemaorg import describe
 from drivekg.outputs.site import entities
 from drivekg.pipeline import build
-from drivekg.vocab import DKG, SDO
+from drivekg.vocab import DKG, OA, SDO
 
 from .conftest import DATA
 from .webtools import jsonld_graph
@@ -52,7 +52,7 @@ def walk(value: Any) -> list[dict[str, Any]]:
     """Every node object in a view, depth first."""
     if isinstance(value, list):
         return [n for v in value for n in walk(v)]
-    if isinstance(value, dict):
+    if isinstance(value, dict) and "@value" not in value:  # a value object is not a node
         return [value, *(n for k, v in value.items() if not k.startswith("@") for n in walk(v))]
     return []
 
@@ -61,13 +61,18 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def english(text: str) -> dict[str, str]:
+    """How a view writes text the article writes in English."""
+    return {"@value": text, "@language": "en"}
+
+
 def test_album_view_is_a_music_album_with_the_graph_iri(album_view: dict[str, Any],
                                                          album: URIRef) -> None:
     """The album page's block is a schema.org MusicAlbum whose @id is the album's graph IRI."""
     assert album_view["@context"] == "https://schema.org"
     assert album_view["@type"] == "MusicAlbum"
     assert album_view["@id"] == str(album)
-    assert album_view["name"] == "Drive (Original Motion Picture Soundtrack)"
+    assert album_view["name"] == english("Drive (Original Motion Picture Soundtrack)")
 
 
 def test_album_view_nests_what_search_engines_read(album_view: dict[str, Any]) -> None:
@@ -76,9 +81,10 @@ def test_album_view_nests_what_search_engines_read(album_view: dict[str, Any]) -
     assert len(releases) == 3 and all(r["@type"] == "MusicRelease" for r in releases)
     assert any("recordLabel" in r for r in releases)
     assert album_view["byArtist"]["@type"] == "Person"
-    assert album_view["byArtist"]["name"] == "Cliff Martinez"
+    assert album_view["byArtist"]["name"] == english("Cliff Martinez")
     assert album_view["producer"]["@id"] == album_view["byArtist"]["@id"]  # spelled out once
-    assert "synthwave" in album_view["genre"] and "Ambient music" in album_view["genre"]
+    assert english("synthwave") in album_view["genre"]
+    assert english("Ambient music") in album_view["genre"]
     reviews = as_list(album_view["review"])
     assert {r["@type"] for r in reviews} == {"Review"}
     ratings = [r["reviewRating"] for r in reviews if "reviewRating" in r]
@@ -107,9 +113,12 @@ def test_every_term_exists_in_schema_org_30(
 
 
 def test_no_foreign_vocabulary_or_evidence_in_any_view(drive_build: Publication) -> None:
-    """No dkg:/mo:/prov:/rdf: term, no evidence node, no nomination or chart entry leaks in."""
+    """No dkg:/mo:/prov:/rdf: term, no passage or statement node, no nomination or chart entry
+    leaks in."""
     g = drive_build.graph
-    evidence = {str(e) for e in g.subjects(RDF.type, DKG.Evidence)}
+    evidence = {str(e) for e in g.subjects(OA.hasSelector, None)} | {
+        str(e) for e in g.subjects(RDF.subject, None)
+    }
     nary = {str(n) for c in (DKG.AwardNomination, DKG.ChartEntry, DKG.Conflict)
             for n in g.subjects(RDF.type, c)}
     for node in entities(g, drive_build.base):
@@ -146,7 +155,7 @@ def test_every_node_id_is_a_graph_iri(drive_build: Publication, album_view: dict
 def test_things_without_a_schema_org_type_get_no_view(drive_build: Publication) -> None:
     """Chart entries, nominations, conflicts and awards have no schema.org block."""
     g = drive_build.graph
-    for cls in (DKG.ChartEntry, DKG.AwardNomination, DKG.Award, DKG.Conflict):
+    for cls in (DKG.ChartEntry, DKG.AwardNomination, DKG.AwardCategory, DKG.Conflict):
         for node in g.subjects(RDF.type, cls):
             assert describe(g, node) is None  # type: ignore[arg-type]
 
@@ -158,7 +167,24 @@ def test_depth_limit_stubs_keep_type_and_name(drive_build: Publication, album: U
     for release in as_list(view["albumRelease"]):
         assert set(release) <= {"@id", "@type", "name"}
     assert view["byArtist"] == {"@id": view["byArtist"]["@id"], "@type": "Person",
-                                "name": "Cliff Martinez"}
+                                "name": english("Cliff Martinez")}
+
+
+def test_every_node_a_schema_org_link_reaches_has_a_schema_org_type(
+    drive_build: Publication,
+) -> None:
+    """A schema.org property from a node of the graph reaches a node with a schema.org type
+    (schema:Thing at least): no untyped publisher or artist in a page's JSON-LD."""
+    g, base = drive_build.graph, drive_build.base
+    untyped = sorted(
+        (str(s), str(p), str(o))
+        for s, p, o in g
+        if str(p).startswith(str(SDO))
+        and isinstance(o, URIRef)
+        and str(o).startswith(base)
+        and not any(str(t).startswith(str(SDO)) for t in g.objects(o, RDF.type))
+    )
+    assert untyped == []
 
 
 def test_view_is_generic_a_second_article_needs_no_code(drive_build: Publication) -> None:
@@ -168,7 +194,7 @@ def test_view_is_generic_a_second_article_needs_no_code(drive_build: Publication
     assert other.album is not None
     view = describe(other.graph, URIRef(DEFAULT_BASE + other.album))
     assert view is not None and view["@type"] == "MusicAlbum"
-    assert view["name"] == "Neon Harbor (Original Score)"
+    assert view["name"] == english("Neon Harbor (Original Score)")
     assert len(as_list(view["albumRelease"])) == 3  # the infobox's release, standard, deluxe
 
 

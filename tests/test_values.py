@@ -42,8 +42,9 @@ def test_bad_lengths_are_refused(text: str) -> None:
         parse_duration(text)
 
 
-def test_positions_are_positive_integers() -> None:
-    assert parse_position("30") == Lit("30", "xsd:positiveInteger")
+def test_positions_are_integers_from_one() -> None:
+    """A chart position is an xsd:integer (stores keep no narrower type), and never below 1."""
+    assert parse_position("30") == Lit("30", "xsd:integer")
     for bad in ("0", "-1", "3rd", ""):
         with pytest.raises(ValueError):
             parse_position(bad)

@@ -5,6 +5,7 @@ the contract between them, so neither spells a file name or a URL path of its ow
 
     out/
       graph.ttl graph.jsonld graph.nt     the graph (RDF 1.1), one file per format in formats.py
+      graph-rdf12.nt graph-rdf12.ttl      the RDF 1.2 edition (triple terms carry the evidence)
       context.jsonld                      the JSON-LD context the dumps use (inline, never fetched)
       validation.ttl  report.md           the SHACL report and the human build report
       void.ttl                            the VoID description of the dataset
@@ -42,8 +43,10 @@ __all__ = [
     "VALIDATION",
     "VOID",
     "VOID_PATHS",
+    "RDF12_STEM",
     "dump_name",
     "entity_file",
+    "rdf12_dump_name",
     "resource",
 ]
 
@@ -76,6 +79,14 @@ MARKER = f"{GRAPH_STEM}.ttl"  # a folder holding this is a drivekg output direct
 def dump_name(extension: str) -> str:
     """``nt`` -> ``graph.nt``: the whole graph in one format."""
     return f"{GRAPH_STEM}.{extension}"
+
+
+RDF12_STEM = "graph-rdf12"
+
+
+def rdf12_dump_name(extension: str) -> str:
+    """``nt`` -> ``graph-rdf12.nt``: the RDF 1.2 edition (``outputs.rdf12``) in one format."""
+    return f"{RDF12_STEM}.{extension}"
 
 
 def entity_file(key: str, extension: str) -> str:

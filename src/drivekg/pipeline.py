@@ -13,6 +13,7 @@ from drivekg.graph.assemble import build_graph
 from drivekg.graph.validate import Validation, validate
 from drivekg.layout import CONTEXT, REPORT, VALIDATION
 from drivekg.outputs.publication import Publication
+from drivekg.outputs.rdf12 import render_rdf12
 from drivekg.outputs.report import render_report
 from drivekg.outputs.site import render_site
 from drivekg.outputs.void import render_void
@@ -40,7 +41,9 @@ def build(
         claims_source=claims_source,
         conventions=load_conventions(extra=conventions),
     )
-    graph = build_graph(ex.facts, ex.conflicts, base=base, source=ex.source, about=ex.album)
+    graph = build_graph(
+        ex.facts, ex.conflicts, base=base, source=ex.source, article=ex.article, about=ex.album
+    )
     return Publication(
         ex.article, ex.source, ex.album, ex.facts, ex.conflicts, graph, base, ex.not_read
     )
@@ -60,7 +63,7 @@ def _dumps(b: Publication, v: Validation) -> dict[str, bytes]:
     }
 
 
-RENDERERS: list[Renderer] = [_dumps, render_void, render_site]
+RENDERERS: list[Renderer] = [_dumps, render_rdf12, render_void, render_site]
 
 
 def render(b: Publication) -> tuple[Validation, dict[str, bytes]]:

@@ -2,7 +2,9 @@
 
 Every builder turns article parts or curated claims into the same two things: ``Entity``
 declarations and ``Fact`` s, each fact carrying the ``Evidence`` (verbatim article text and its
-line) that states it. One mechanism turns all of them into triples (``drivekg.graph.assemble``).
+line) that states it. ``facts.passages`` resolves evidence to ``Passage`` s (each sentence, table
+row and infobox line of the article once, with its character offsets); one mechanism turns all of
+them into triples (``drivekg.graph.assemble``).
 """
 
 from __future__ import annotations
@@ -117,7 +119,12 @@ class Article:
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """Where the article states a fact: verbatim text (sentence span, table row, infobox line)."""
+    """Where the article states a fact: verbatim text (sentence span, table row, infobox line).
+
+    A sentence span may cover several sentences; ``facts.passages`` splits it into one passage per
+    sentence. ``filled_from`` is the line of the row a filled-down cell comes from: the fact then
+    cites that row as well.
+    """
 
     line: int
     text: str
@@ -178,9 +185,38 @@ class Conflict:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """The article as a published document (from the claims file, when there is one)."""
+    """The article as a published document (from the claims file, when there is one).
+
+    ``revision`` is the identifier of the published revision the text was taken from, when known;
+    ``retrieved`` the ISO date it was taken (a curated value: never the build time).
+    """
 
     key: str
     title: str
     url: str | None = None
     license: str | None = None
+    revision: str | None = None
+    retrieved: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Passage:
+    """One cited unit of the article: a sentence, a table row, an infobox line, a caption.
+
+    ``start``/``end`` are code point offsets into ``Article.text`` (end exclusive), as W3C Web
+    Annotation's TextPositionSelector counts them; ``exact`` is ``text[start:end]``. ``prefix`` and
+    ``suffix`` are set only when ``exact`` occurs more than once in the article (the
+    TextQuoteSelector then needs them). ``fragment`` is a Text Fragment directive
+    (``text=…``) that highlights the passage in the published article; ``continues`` is the line
+    of the row a table row continues (a collapsed rowspan), else None.
+    """
+
+    start: int
+    end: int
+    line: int
+    exact: str
+    key: str  # passage/{article}/{hash of the text}: stable when other text moves
+    fragment: str
+    prefix: str | None = None
+    suffix: str | None = None
+    continues: int | None = None

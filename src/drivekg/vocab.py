@@ -14,6 +14,10 @@ __all__ = [
     "DKG",
     "MO",
     "OA",
+    "P",
+    "PQ",
+    "PR",
+    "PS",
     "OWL",
     "PREFIXES",
     "PROV",
@@ -29,7 +33,11 @@ __all__ = [
 
 MO = Namespace("http://purl.org/ontology/mo/")
 OA = Namespace("http://www.w3.org/ns/oa#")
-WD = Namespace("http://www.wikidata.org/prop/direct/")
+WD = Namespace("http://www.wikidata.org/prop/direct/")  # wdt: a statement's truthy direct claim
+P = Namespace("http://www.wikidata.org/prop/")  # p: subject -> statement node
+PS = Namespace("http://www.wikidata.org/prop/statement/")  # ps: statement node -> its value
+PQ = Namespace("http://www.wikidata.org/prop/qualifier/")  # pq: statement node -> a qualifier
+PR = Namespace("http://www.wikidata.org/prop/reference/")  # pr: reference node -> a value
 VOID = Namespace("http://rdfs.org/ns/void#")
 
 
@@ -40,13 +48,12 @@ class DKG(DefinedNamespace):
     _fail = True
 
     # classes
-    Award: URIRef  # an award given by an organisation (the "Award" column)
-    AwardNomination: URIRef  # n-ary: nominee, award, category, ceremony date, result
+    AwardCategory: URIRef  # an award category ("Best Original Score"), conferred by an organisation
+    AwardNomination: URIRef  # n-ary: nominee, award category, ceremony date, work, result
     AwardResult: URIRef  # closed set: Won, Nominated, ResultUnknown
     Chart: URIRef  # a record chart
     ChartEntry: URIRef  # n-ary: charted item, chart, kind, period, position
     ChartKind: URIRef  # closed set: WeeklyChart, YearEndChart
-    Evidence: URIRef  # a reified statement with the article text that states it
     Conflict: URIRef  # the article states one thing in two incompatible ways
 
     # individuals
@@ -56,11 +63,12 @@ class DKG(DefinedNamespace):
     WeeklyChart: URIRef
     YearEndChart: URIRef
 
-    # nominations
+    # awards
     nominee: URIRef
-    award: URIRef
-    category: URIRef
+    awardCategory: URIRef
+    conferredBy: URIRef
     ceremonyDate: URIRef
+    forWork: URIRef
     result: URIRef
 
     # charts
@@ -74,6 +82,8 @@ class DKG(DefinedNamespace):
     # prose facts with no schema.org term
     recordingDate: URIRef  # infobox "Recorded"
     formerComposer: URIRef  # hired to score a film, then replaced
+    styleReference: URIRef  # whose style a film's composer was hired to imitate
+    composedFor: URIRef  # the film a work was composed for, used there or not
     usedIn: URIRef  # a recording used in a film or broadcast
     highlightedTrack: URIRef  # a track a review singles out
     marketedBy: URIRef  # who marketed an edition ("a vinyl edition ..., marketed by Mondo")
@@ -92,9 +102,10 @@ class DKG(DefinedNamespace):
     certification: URIRef  # the level, as written ("Gold", "2× Platinum")
     certifiedUnits: URIRef
 
-    # evidence and conflicts
-    line: URIRef  # line number in the article
-    filledDownFrom: URIRef  # line of the row a collapsed-rowspan row takes cells from
+    # evidence, the source, conflicts
+    statedIn: URIRef  # node -> the passages that state all of its triples
+    sha256: URIRef  # the SHA-256 of the article text the build read
+    retrieved: URIRef  # the date that text was retrieved from its URL
     conflictSubject: URIRef
     conflictProperty: URIRef
     conflictingEvidence: URIRef

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drivekg.errors import SourceError
-from drivekg.facts.names import Names, typed
+from drivekg.facts.names import AGENT, Names, typed
 from drivekg.iris import slug
 from drivekg.records import Article, Evidence, Fact, InfoboxField, Lit, Ref, Term
 from drivekg.source.article import split_items
@@ -129,7 +129,7 @@ class _Fields:
         def handler(field: InfoboxField) -> None:
             ev = self.evidence(field)
             for name, _ in split_items(field.value):
-                key, facts = self.names.introduce(name, ev, fallback="prov:Agent")
+                key, facts = self.names.introduce(name, ev, fallback=AGENT)
                 self.facts.extend(facts)
                 self.facts.append(Fact(self.album, prop, Ref(key), ev))
 
@@ -178,7 +178,7 @@ class _Fields:
     def label(self, field: InfoboxField) -> None:
         ev = self.evidence(field)
         for name, qualifier in split_items(field.value):
-            key, facts = self.names.introduce(name, ev, implied=LABEL_TYPES, fallback="prov:Agent")
+            key, facts = self.names.introduce(name, ev, implied=LABEL_TYPES, fallback=AGENT)
             self.facts.extend(facts)
             for release in self.release(qualifier, ev):
                 self.facts.append(Fact(release, "schema:recordLabel", Ref(key), ev))

@@ -37,22 +37,23 @@ class Names:
         evidence: Evidence,
         *,
         implied: Iterable[str] = (),
-        fallback: str,
+        fallback: Iterable[str] = (),
         alternates: Iterable[str] = (),
     ) -> tuple[str, list[Fact]]:
         """The key for ``name`` plus the facts a mention states.
 
         ``implied`` types follow from the role the name is written in (a "Label" is a record
-        label); ``fallback`` is the type given only when nobody declared the name and the role
-        implies nothing (``prov:Agent``): the graph does not guess whether it is a person or a band.
-        ``alternates`` are other spellings the article gives for it (``schema:alternateName``).
+        label); ``fallback`` are the types given only when nobody declared the name and the role
+        implies nothing (``AGENT``: an agent, and for schema.org consumers a ``schema:Thing``):
+        the graph does not guess whether it is a person or a band. ``alternates`` are other
+        spellings the article gives for it (``schema:alternateName``).
         """
         key = self.key(name)
         if not self.declared(key):  # an alternate spelling may be what a claims file declares
             key = next((k for a in alternates if self.declared(k := self.key(a))), key)
         types = list(implied)
         if not types and not self.declared(key):
-            types = [fallback]
+            types = list(fallback)
         facts = [Fact(key, "rdf:type", Term(t), evidence) for t in types]
         label = self.entities[key].label if self.declared(key) else name
         if label == name:
@@ -76,15 +77,19 @@ def typed(key: str, types: Iterable[str], evidence: Evidence) -> Iterator[Fact]:
         yield Fact(key, "rdf:type", Term(curie), evidence)
 
 
-# Types given to a name only because nobody said what it is, weakest last.
+# Types given to a name only because nobody said what it is: an agent (a name in an Artist or
+# Producer role), or only a thing (a nominee). schema:Thing is the schema.org type every node a
+# schema.org consumer can reach needs at least.
+AGENT = ("prov:Agent", "schema:Thing")
+THING = ("schema:Thing",)
 FALLBACK_TYPES = ("prov:Agent", "schema:Thing")
 
 
 def settle_types(facts: Iterable[Fact]) -> list[Fact]:
-    """Drop a fallback type where the same thing got a more specific type elsewhere.
+    """Drop the fallback types where the same thing got a more specific type elsewhere.
 
-    "Cliff Martinez" in the infobox alone is only a ``prov:Agent``; once a claim (or another row)
-    says he is a ``schema:Person``, the fallback goes. Of two fallbacks the first one stays.
+    "Cliff Martinez" in the infobox alone is only a ``prov:Agent`` (and a ``schema:Thing``); once
+    a claim (or another row) says he is a ``schema:Person``, the fallbacks go.
     """
     facts = list(facts)
     types: dict[str, set[str]] = {}
@@ -92,13 +97,7 @@ def settle_types(facts: Iterable[Fact]) -> list[Fact]:
         if fact.property == "rdf:type" and isinstance(fact.value, Term):
             types.setdefault(fact.subject, set()).add(fact.value.iri)
 
-    def strongest(key: str) -> str | None:
-        specific = types[key] - set(FALLBACK_TYPES)
-        if specific:
-            return None
-        return next(t for t in FALLBACK_TYPES if t in types[key])
-
-    keep = {key: strongest(key) for key in types}
+    specific = {key for key, found in types.items() if found - set(FALLBACK_TYPES)}
     return [
         f
         for f in facts
@@ -106,6 +105,6 @@ def settle_types(facts: Iterable[Fact]) -> list[Fact]:
             f.property == "rdf:type"
             and isinstance(f.value, Term)
             and f.value.iri in FALLBACK_TYPES
-            and f.value.iri != keep[f.subject]
+            and f.subject in specific
         )
     ]

@@ -3,6 +3,12 @@
 A table's kind is read from its header: a first column ``Chart (years)`` with a position column is
 a chart table; ``Award`` … ``Result`` is an awards table. Any other table is an error, never
 skipped silently.
+
+An awards table row is read as Wikidata reads a nomination: the Award column names the
+organisation that confers the award (a ``schema:Organization``), the Category column an award
+category it confers (``award/{organisation}/{category}``, a ``dkg:AwardCategory`` with
+``dkg:conferredBy``), and the row itself a ``dkg:AwardNomination`` of the nominee for that
+category at a dated ceremony, with its result.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import re
 from collections.abc import Generator, Iterator
 
 from drivekg.errors import SourceError
-from drivekg.facts.names import Names, typed
+from drivekg.facts.names import AGENT, THING, Names, typed
 from drivekg.iris import slug
 from drivekg.records import Article, Evidence, Fact, FilledRow, Lit, Ref, Table, Term
 from drivekg.source.article import fill_down
@@ -78,7 +84,7 @@ def _charts(article: Article, table: Table, names: Names, item: str | None) -> I
             position = parse_position(position_text)
         except ValueError as exc:
             raise error(str(exc), row.line) from exc
-        chart, chart_facts = names.introduce(chart_name, ev, implied=("dkg:Chart",), fallback="")
+        chart, chart_facts = names.introduce(chart_name, ev, implied=("dkg:Chart",))
         period = "-".join(sorted({y.lexical for y in years})) if years else "unknown"
         key = f"chart-entry/{item}/{chart}/{kind or 'unknown'}/{period}"
         yield from chart_facts
@@ -126,18 +132,22 @@ def _awards(article: Article, table: Table, names: Names) -> Iterator[Fact]:
             raise error(f"unknown result {cells['Result']!r} (known: {known}, or empty)", row.line)
 
         award_ev = evidence("Award")
-        award, award_facts = names.introduce(
-            cells["Award"], award_ev, implied=("dkg:Award",), fallback=""
+        conferrer, conferrer_facts = names.introduce(
+            cells["Award"], award_ev, implied=("schema:Organization",)
         )
-        yield from award_facts
+        yield from conferrer_facts
+        category = f"award/{conferrer}/{slug(cells['Category'])}"
+        category_ev = evidence("Award", "Category")
+        yield from typed(category, ("dkg:AwardCategory",), category_ev)
+        yield Fact(category, "schema:name", Lit(cells["Category"]), evidence("Category"))
+        yield Fact(category, "dkg:conferredBy", Ref(conferrer), category_ev)
         nominee_ev = evidence(nominee_column)
         nominee = yield from _nominee(cells[nominee_column], names, nominee_ev)
-        key = f"nomination/{award}/{date.lexical}/{slug(cells['Category'])}/{nominee}"
+        key = f"nomination/{conferrer}/{date.lexical}/{slug(cells['Category'])}/{nominee}"
         row_ev = Evidence(row.line, row.text)
         yield from typed(key, ("dkg:AwardNomination",), row_ev)
-        yield Fact(key, "dkg:award", Ref(award), award_ev)
+        yield Fact(key, "dkg:awardCategory", Ref(category), evidence("Award", "Category"))
         yield Fact(key, "dkg:ceremonyDate", date, evidence(date_column))
-        yield Fact(key, "dkg:category", Lit(cells["Category"]), evidence("Category"))
         yield Fact(key, "dkg:nominee", Ref(nominee), nominee_ev)
         yield Fact(key, "dkg:result", Term(result), evidence("Result"))
         if result == "dkg:Won":  # schema:award means an award won, and only then
@@ -152,13 +162,13 @@ def _nominee(text: str, names: Names, ev: Evidence) -> Generator[Fact, None, str
     """
     song = _SONG.match(text)
     if not song:
-        key, facts = names.introduce(text, ev, fallback="schema:Thing")
+        key, facts = names.introduce(text, ev, fallback=THING)
         yield from facts
         return key
-    key, facts = names.introduce(song["title"], ev, implied=("schema:MusicRecording",), fallback="")
+    key, facts = names.introduce(song["title"], ev, implied=("schema:MusicRecording",))
     yield from facts
     for artist in _ARTIST_SPLIT.split(song["artists"]):
-        artist_key, artist_facts = names.introduce(artist, ev, fallback="prov:Agent")
+        artist_key, artist_facts = names.introduce(artist, ev, fallback=AGENT)
         yield from artist_facts
         yield Fact(key, "schema:byArtist", Ref(artist_key), ev)
     return key

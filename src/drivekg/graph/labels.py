@@ -125,6 +125,22 @@ class Labeler:
             return term_label(node)
         if depth <= 0:
             return self.key(node)
+        composed = self._composed(node, depth)
+        if composed is not None:
+            return composed
+        description = self.first(node, SDO.description)
+        if description is not None:
+            return str(description)
+        kinds = sorted(term_label(t) for t in self.graph.objects(node, RDF.type))
+        return f"{kinds[0] if kinds else 'thing'} {self.key(node)}"
+
+    def _names(self, node: Node, prop: URIRef, depth: int) -> str:
+        """The values of ``prop`` as text, sorted and joined ("A and B")."""
+        values = sorted(self._text(v, depth) for v in self.graph.objects(node, prop))
+        return " and ".join(values) if values else "?"
+
+    def _composed(self, node: Node, depth: int) -> str | None:
+        """A label built from the parts of an n-ary node (a chart entry, a nomination …)."""
         g, first, sub = self.graph, self.first, depth - 1
         types = set(g.objects(node, RDF.type))
         if DKG.ChartEntry in types:
@@ -134,8 +150,16 @@ class Labeler:
             chart = self._text(first(node, DKG.chart), sub)
             return f"{chart}{period}: position {self._text(first(node, DKG.position), sub)}"
         if DKG.AwardNomination in types:
-            award = self._text(first(node, DKG.award), sub)
-            return f"{award}: {self._text(first(node, DKG.category), sub)}"
+            category = first(node, DKG.awardCategory)
+            by = first(category, DKG.conferredBy) if category is not None else None
+            name = first(category, SDO.name) if category is not None else None
+            return f"{self._text(by, sub)}: {self._text(name, sub)}"
+        if SDO.ChooseAction in types:
+            agents = self._names(node, SDO.agent, sub)
+            return f"{agents} chose {self._names(node, SDO.object, sub)}"
+        if SDO.CommunicateAction in types:
+            agents = self._names(node, SDO.agent, sub)
+            return f"{agents} told {self._names(node, SDO.recipient, sub)}"
         if SDO.Review in types:
             author = first(node, SDO.author)
             outlet = first(node, SDO.publisher)
@@ -159,5 +183,4 @@ class Labeler:
             disputed = first(node, DKG.conflictProperty)
             about = self._text(first(node, DKG.conflictSubject), sub)
             return f"Conflict: {term_label(disputed) if disputed else '?'} of {about}"
-        kinds = sorted(term_label(t) for t in types)
-        return f"{kinds[0] if kinds else 'thing'} {self.key(node)}"
+        return None

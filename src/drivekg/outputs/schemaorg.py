@@ -29,7 +29,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from drivekg.vocab import DKG, RDF, SDO, SKOS, XSD
+from drivekg.vocab import OA, RDF, SDO, SKOS, XSD
 
 __all__ = ["CONTEXT", "DEPTH", "describe", "has_view", "local_name"]
 
@@ -38,9 +38,9 @@ CONTEXT = "https://schema.org"
 DEPTH = 3  # levels of nesting below the root that are spelled out
 
 _INTEGERS = {
-    XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.positiveInteger,
-    XSD.nonNegativeInteger, XSD.negativeInteger, XSD.nonPositiveInteger, XSD.unsignedInt,
-    XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte,
+    XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
+    XSD.negativeInteger, XSD.nonPositiveInteger, XSD.unsignedInt, XSD.unsignedLong,
+    XSD.unsignedShort, XSD.unsignedByte,
 }
 _DECIMALS = {XSD.decimal, XSD.double, XSD.float}
 
@@ -57,16 +57,26 @@ def _schema_types(graph: Graph, node: Node) -> list[str]:
     return sorted(local_name(t) for t in graph.objects(node, RDF.type) if _is_schema(t))
 
 
+def _evidence(graph: Graph, node: Node) -> bool:
+    """A passage of the article, one of its selectors, or a statement node: evidence, which stays
+    in the dumps and out of the schema.org view."""
+    return (
+        (node, OA.hasSelector, None) in graph
+        or (None, OA.hasSelector, node) in graph
+        or (node, RDF.subject, None) in graph
+    )
+
+
 def _described(graph: Graph, node: Node) -> bool:
-    """A node the graph says something about in schema.org terms (and not an evidence node)."""
-    if not isinstance(node, URIRef) or (node, RDF.type, DKG.Evidence) in graph:
+    """A node the graph says something about in schema.org terms (and not evidence)."""
+    if not isinstance(node, URIRef) or _evidence(graph, node):
         return False
     return bool(_schema_types(graph, node)) or any(_is_schema(p) for p in graph.predicates(node))
 
 
 def has_view(graph: Graph, node: URIRef) -> bool:
     """An entity gets a schema.org block when it has a schema.org type."""
-    return bool(_schema_types(graph, node)) and (node, RDF.type, DKG.Evidence) not in graph
+    return bool(_schema_types(graph, node)) and not _evidence(graph, node)
 
 
 def _literal(value: Literal) -> Any:
@@ -129,7 +139,8 @@ class _Walker:
         if types:
             out["@type"] = types[0] if len(types) == 1 else types
         if level > self.depth:  # a stub: enough for a reader to know what it is
-            names = sorted(str(n) for n in self.graph.objects(node, SDO.name))
+            names = sorted((_literal(n) for n in self.graph.objects(node, SDO.name)
+                            if isinstance(n, Literal)), key=_sort_key)
             if names:
                 out["name"] = names[0] if len(names) == 1 else names
             return out

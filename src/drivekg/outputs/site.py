@@ -4,11 +4,12 @@ Layout mirrors the IRIs, so a page's relative links work on any host and under a
 
     index.html                     the home page: the entity the article is about (the album)
     id/{key}.html                  a page per entity (a typed node of the graph, not evidence)
-    id/{key}.ttl .jsonld .nt       the entity's triples plus the evidence nodes behind them
+    id/{key}.ttl .jsonld .nt       the entity's triples plus the evidence behind them
     graph.ttl graph.jsonld graph.nt void.ttl   the whole graph and its VoID description
     static/style.css static/favicon.svg
 
-A page shows every fact about its entity with the article text that states it, links to the
+A page shows every fact about its entity with the article text that states it (each passage with
+its line and a link that opens the published article at it), links to the
 entities it names and that name it, the charts and award nominations it takes part in as tables, a
 picture of its neighbourhood (inline SVG drawn here), and its schema.org view as embedded JSON-LD.
 Everything is deterministic: the same graph gives the same bytes.
@@ -28,6 +29,7 @@ from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from drivekg.facts.passages import Passages
 from drivekg.formats import FORMATS, JSONLD, NTRIPLES, TURTLE
 from drivekg.graph.labels import Labeler, curie, literal_text, term_label
 from drivekg.layout import resource
@@ -35,8 +37,9 @@ from drivekg.outputs.entityfiles import dumps
 from drivekg.outputs.neighbourhood import Picture, draw
 from drivekg.outputs.schemaorg import describe
 from drivekg.outputs.void import render_void_graph
+from drivekg.records import Passage
 from drivekg.serialize import serialize
-from drivekg.vocab import DKG, PROV, RDF, RDFS, SDO
+from drivekg.vocab import DKG, OA, PROV, RDF, RDFS, SDO
 
 if TYPE_CHECKING:
     from drivekg.graph.validate import Validation
@@ -55,8 +58,8 @@ def script_json(data: Any) -> Markup:
 
 
 def entities(graph: Graph, base: str) -> list[URIRef]:
-    """Typed nodes minted under the base, except evidence nodes: each gets a page."""
-    evidence = set(graph.subjects(RDF.type, DKG.Evidence))
+    """Typed nodes minted under the base, except the selectors of passages: each gets a page."""
+    evidence = set(graph.objects(None, OA.hasSelector))
     return sorted(
         s
         for s in set(graph.subjects(RDF.type, None))
@@ -80,7 +83,8 @@ class Value:
 class Quote:
     text: str
     line: int | None
-    filled_from: int | None = None  # a collapsed-rowspan row: its value came from this line
+    filled_from: int | None = None  # a row that continues a collapsed rowspan: the line above
+    href: str | None = None  # a Text Fragment link that opens the published article at the text
 
 
 @dataclass
@@ -105,15 +109,23 @@ class FactGroup:
 
 
 class SiteBuilder:
-    def __init__(self, graph: Graph, base: str, home: URIRef | None) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        base: str,
+        home: URIRef | None,
+        passages: dict[URIRef, Passage] | None = None,
+    ) -> None:
         self.graph, self.base, self.home = graph, base, home
+        self.passages = passages or {}  # passage IRI -> its record (line, continued row)
         self.label = Labeler(graph, base)
         self.pages = set(entities(graph, base))
-        self.evidence: dict[Triple, list[URIRef]] = defaultdict(list)
-        for ev in sorted(graph.subjects(RDF.type, DKG.Evidence), key=str):
-            s, p, o = (graph.value(ev, prop) for prop in (RDF.subject, RDF.predicate, RDF.object))
+        # a fact's passages: through its statement node, or its subject's dkg:statedIn
+        self.statements: dict[Triple, Node] = {}
+        for st in graph.subjects(RDF.subject, None):
+            s, p, o = (graph.value(st, prop) for prop in (RDF.subject, RDF.predicate, RDF.object))
             if s is not None and p is not None and o is not None:
-                self.evidence[(s, p, o)].append(ev)  # type: ignore[arg-type]
+                self.statements[(s, p, o)] = st
         self.article_url = next(
             (str(u) for a in sorted(graph.subjects(RDF.type, SDO.Article), key=str)
              for u in sorted(graph.objects(a, SDO.url), key=str)), None,
@@ -122,15 +134,27 @@ class SiteBuilder:
 
     # ------------------------------------------------------------------ values and quotes
 
+    def cited(self, triple: Triple) -> list[Node]:
+        """The passages that state a fact."""
+        statement = self.statements.get(triple)
+        if statement is not None:
+            return list(self.graph.objects(statement, PROV.wasDerivedFrom))
+        return list(self.graph.objects(triple[0], DKG.statedIn))
+
+    def quote(self, passage: Node) -> Quote:
+        quote = next((text for selector in self.graph.objects(passage, OA.hasSelector)
+                      for text in self.graph.objects(selector, OA.exact)), None)
+        link = self.graph.value(passage, SDO.url)
+        record = self.passages.get(passage) if isinstance(passage, URIRef) else None
+        return Quote(str(quote or ""), record.line if record else None,
+                     record.continues if record else None, str(link) if link else None)
+
+    def quotes_of(self, passages: list[Node]) -> list[Quote]:
+        found = {self.quote(p) for p in passages}
+        return sorted(found, key=lambda q: (q.line or 0, q.text))
+
     def quotes(self, triple: Triple) -> list[Quote]:
-        found = []
-        for ev in self.evidence.get(triple, []):
-            line = self.graph.value(ev, DKG.line)
-            filled = self.graph.value(ev, DKG.filledDownFrom)
-            found.append(Quote(str(self.graph.value(ev, PROV.value) or ""),
-                               int(str(line)) if line is not None else None,
-                               int(str(filled)) if filled is not None else None))
-        return sorted(set(found), key=lambda q: (q.line or 0, q.text))
+        return self.quotes_of(self.cited(triple))
 
     def value(self, node: Node, page: str) -> Value:
         if isinstance(node, Literal):
@@ -139,10 +163,11 @@ class SiteBuilder:
         if isinstance(node, URIRef) and node in self.pages:
             href = posixpath.relpath(entity_path(self.base, node), posixpath.dirname(page) or ".")
             return Value(self.label(node), href=href, title=str(node))
-        if (node, RDF.type, DKG.Evidence) in self.graph:
-            quote = self.graph.value(node, PROV.value)
-            line = self.graph.value(node, DKG.line)
-            return Value(f"“{quote}” (line {line})", title=str(node))
+        if (node, OA.hasSelector, None) in self.graph:  # a passage
+            quote = self.quote(node)
+            where = f" (line {quote.line})" if quote.line else ""
+            return Value(f"“{quote.text}”{where}", href=quote.href, title=str(node),
+                         external=quote.href is not None)
         if str(node).startswith(("http://", "https://")) and curie(node) == str(node):
             return Value(str(node), href=str(node), external=True)
         return Value(term_label(node), title=curie(node))
@@ -153,16 +178,25 @@ class SiteBuilder:
     # ------------------------------------------------------------------ page parts
 
     def facts(self, node: URIRef, page: str) -> list[FactGroup]:
+        """The node's facts by property, each with its quotes (none when the page quotes the
+        node's passages once, for a node stated as a whole: see ``node_quotes``)."""
         by_prop: dict[Node, list[Node]] = defaultdict(list)
         for p, o in self.graph.predicate_objects(node):
-            by_prop[p].append(o)
+            if p != DKG.statedIn:
+                by_prop[p].append(o)
+        whole = bool(self.node_quotes(node))
         order = sorted(by_prop, key=lambda p: (p != RDF.type, p != SDO.name, term_label(p)))
         groups = []
         for p in order:
-            rows = [Row(self.value(o, page), self.quotes((node, p, o)), o.n3()) for o in by_prop[p]]
+            rows = [Row(self.value(o, page), [] if whole else self.quotes((node, p, o)), o.n3())
+                    for o in by_prop[p]]
             rows.sort(key=lambda r: (r.value.text, r.value.title or "", r.key))
             groups.append(FactGroup(term_label(p), curie(p), rows))
         return groups
+
+    def node_quotes(self, node: URIRef) -> list[Quote]:
+        """The passages that state every fact of the node (its dkg:statedIn), quoted once."""
+        return self.quotes_of(list(self.graph.objects(node, DKG.statedIn)))
 
     def incoming(self, node: URIRef, page: str) -> list[tuple[Value, str]]:
         found = {
@@ -210,21 +244,28 @@ class SiteBuilder:
         g, first = self.graph, self.label.first
         found = set(g.subjects(RDF.type, DKG.AwardNomination))
         if node != self.home:
-            found &= set(g.subjects(DKG.nominee, node)) | set(g.subjects(DKG.award, node))
+            categories = {node} | set(g.subjects(DKG.conferredBy, node))
+            found &= (
+                set(g.subjects(DKG.nominee, node))
+                | set(g.subjects(DKG.forWork, node))
+                | {n for c in categories for n in g.subjects(DKG.awardCategory, c)}
+            )
         rows = []
         for nom in found:
             date = first(nom, DKG.ceremonyDate)
             result = first(nom, DKG.result)
+            category = first(nom, DKG.awardCategory)
+            name = first(category, SDO.name) if category is not None else None
             rows.append({
                 "iri": str(nom),
                 "nomination": self.value(nom, page),
-                "award": self.link(first(nom, DKG.award), page),
+                "award": self.link(first(category, DKG.conferredBy) if category else None, page),
                 "date": literal_text(date) if isinstance(date, Literal) else "not stated",
                 "sort": str(date or ""),
-                "category": str(first(nom, DKG.category) or "—"),
+                "category": str(name or "—"),
                 "nominee": self.link(first(nom, DKG.nominee), page),
                 "result": term_label(result) if result is not None else "not stated",
-                "quotes": self._row_quote(nom, DKG.category) or self._row_quote(nom, DKG.award),
+                "quotes": self._row_quote(nom, DKG.awardCategory),
             })
         return sorted(rows, key=lambda r: (r["sort"], r["award"].text, r["category"], r["iri"]))
 
@@ -238,12 +279,20 @@ class SiteBuilder:
     # ------------------------------------------------------------------ data files and pages
 
     def subgraph(self, node: URIRef) -> list[Triple]:
-        """The entity's triples and every evidence node reifying one of them."""
+        """The entity's triples, their statement nodes, and the passages that state them."""
+        g = self.graph
         found: list[Triple] = []
-        for p, o in self.graph.predicate_objects(node):
+        passages: set[Node] = set(g.objects(node, DKG.statedIn))
+        for p, o in g.predicate_objects(node):
             found.append((node, p, o))
-            for ev in self.evidence.get((node, p, o), []):
-                found.extend(self.graph.triples((ev, None, None)))
+            statement = self.statements.get((node, p, o))
+            if statement is not None:
+                found.extend(g.triples((statement, None, None)))
+                passages |= set(g.objects(statement, PROV.wasDerivedFrom))
+        for passage in passages:
+            found.extend(g.triples((passage, None, None)))
+            for selector in g.objects(passage, OA.hasSelector):
+                found.extend(g.triples((selector, None, None)))
         return found
 
     def page(self, node: URIRef, page: str) -> bytes:
@@ -266,6 +315,7 @@ class SiteBuilder:
             "home_href": prefix + "index.html",
             "root": prefix,
             "facts": self.facts(node, page),
+            "node_quotes": self.node_quotes(node),
             "incoming": self.incoming(node, page),
             "charts": self.charts(node, page),
             "nominations": self.nominations(node, page),
@@ -321,7 +371,11 @@ def home_entity(graph: Graph, base: str, album: str | None) -> URIRef | None:
 def render_site(build: Publication, validation: Validation) -> dict[str, bytes]:
     """Renderer (see ``pipeline.RENDERERS``): every file under ``site/``."""
     graph = build.graph
-    builder = SiteBuilder(graph, build.base, home_entity(graph, build.base, build.album))
+    records = Passages(build.article, build.source.key)
+    passages = {
+        URIRef(build.base + p.key): p for f in build.facts for p in records.of(f.evidence)
+    }
+    builder = SiteBuilder(graph, build.base, home_entity(graph, build.base, build.album), passages)
     files = builder.render()
     files.update(build.dumps)  # the same bytes as out/graph.*, serialized once
     files["void.ttl"] = serialize(render_void_graph(build), TURTLE)

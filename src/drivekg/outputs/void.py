@@ -46,8 +46,9 @@ def void_graph(graph: Graph, base: str, title: str) -> Graph:
     void.add((ds, RDF.type, VOID.Dataset))
     void.add((ds, DCTERMS.title, Literal(f"drivekg: {title}")))
     void.add((ds, DCTERMS.description, Literal(
-        f"A knowledge graph of {title}, built from one article; every fact carries the verbatim "
-        "article text that states it (dkg:Evidence nodes)."
+        f"A knowledge graph of {title}, built from one article; every fact points at the "
+        "passages of the article that state it (W3C Web Annotation selectors on the pinned "
+        "source, and a Text Fragment link into the published article)."
     )))
     for article in sorted(graph.subjects(RDF.type, SDO.Article), key=str):
         for url in sorted(graph.objects(article, SDO.url), key=str):

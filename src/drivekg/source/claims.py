@@ -21,7 +21,7 @@ from drivekg.records import Article, Entity, Evidence, Fact, Lit, Ref, SourceInf
 from drivekg.source.article import locate
 from drivekg.vocab import DKG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, expand_curie
 
-__all__ = ["INTEGER_RANGES", "Claims", "load_claims"]
+__all__ = ["INTEGER_MINIMUM", "INTEGER_RANGES", "Claims", "load_claims"]
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,11 @@ class Claims:
     references: tuple[tuple[str, int], ...]  # (key a claim uses as subject/object, its line)
 
 
-# An integer value of these properties gets a narrower datatype than xsd:integer.
-INTEGER_RANGES: dict[str, str] = {"dkg:position": "xsd:positiveInteger"}
+# An integer value of these properties gets another datatype than xsd:integer. (None today: stores
+# such as Oxigraph keep no narrower integer type, so a chart position is an xsd:integer from 1.)
+INTEGER_RANGES: dict[str, str] = {}
+# The smallest integer these properties take (the shapes say the same with sh:minInclusive).
+INTEGER_MINIMUM: dict[str, int] = {"dkg:position": 1}
 
 
 def _is_date(text: str) -> bool:
@@ -55,8 +58,6 @@ _LEXICAL: dict[str, Callable[[str], bool]] = {
     "xsd:string": lambda text: True,
     "xsd:anyURI": _matches(r"\S+"),
     "xsd:integer": _matches(r"[+-]?\d+"),
-    "xsd:positiveInteger": _matches(r"\+?0*[1-9]\d*"),
-    "xsd:nonNegativeInteger": _matches(r"\+?\d+"),
     "xsd:decimal": _matches(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
     "xsd:date": _is_date,
     "xsd:gYearMonth": _matches(r"\d{4}-(0[1-9]|1[0-2])"),
@@ -72,7 +73,7 @@ _CLOSED = (SDO, DKG, PROV, RDF, RDFS, XSD, OWL, SKOS)
 
 # table -> (required fields, optional fields)
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "article": (frozenset(), frozenset({"title", "url", "license"})),
+    "article": (frozenset(), frozenset({"title", "url", "license", "revision", "retrieved"})),
     "entity": (frozenset({"key", "type", "quote"}), frozenset({"label", "aliases"})),
     "claim": (
         frozenset({"subject", "property", "quote"}),
@@ -229,10 +230,25 @@ class _Reader:
 
     def source_info(self, table: _Table) -> SourceInfo:
         title = self.text(table, "title") if "title" in table.fields else self.article.title
-        url, license_ = (
-            self.text(table, name) if name in table.fields else None for name in ("url", "license")
+        url, license_, revision = (
+            self.text(table, name) if name in table.fields else None
+            for name in ("url", "license", "revision")
         )
-        return SourceInfo(key=f"article/{slug(title)}", title=title, url=url, license=license_)
+        retrieved = None
+        if "retrieved" in table.fields:
+            value = table.fields["retrieved"]
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                message = "'retrieved' must be a date (retrieved = 2024-05-01)"
+                raise self.error(message, table.line("retrieved"))
+            retrieved = value.isoformat()
+        return SourceInfo(
+            key=f"article/{slug(title)}",
+            title=title,
+            url=url,
+            license=license_,
+            revision=revision,
+            retrieved=retrieved,
+        )
 
     def entity(self, table: _Table) -> Entity:
         key = self.key(self.text(table, "key"), table.line("key"))
@@ -297,6 +313,10 @@ class _Reader:
                 raise self.error(message, table.line("datatype"))
         if not _LEXICAL[datatype](lexical):
             raise self.error(f"{lexical!r} is not a valid {datatype}", table.line("value"))
+        least = INTEGER_MINIMUM.get(prop)
+        if least is not None and datatype == "xsd:integer" and int(lexical) < least:
+            message = f"{lexical!r} is too small for {prop} (at least {least})"
+            raise self.error(message, table.line("value"))
         return Lit(lexical, datatype)
 
 

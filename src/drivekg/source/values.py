@@ -60,10 +60,10 @@ def parse_duration(text: str) -> Lit:
 
 
 def parse_position(text: str) -> Lit:
-    """A chart position: a positive whole number."""
+    """A chart position: a whole number from 1, as xsd:integer (stores keep no narrower type)."""
     if not re.fullmatch(r"[1-9]\d*", text.strip()):
         raise ValueError(f"not a chart position (a whole number from 1): {text!r}")
-    return Lit(text.strip(), "xsd:positiveInteger")
+    return Lit(text.strip(), "xsd:integer")
 
 
 def parse_years(text: str) -> tuple[Lit, Lit] | None:
