@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from drivekg.errors import SourceError
-from drivekg.facts.names import Names, typed
+from drivekg.facts.names import AGENT, Names, typed
 from drivekg.facts.sites import site_facts
 from drivekg.iris import slug
 from drivekg.records import Article, Evidence, Fact, InfoboxField, Lit, NotRead, Ref, Term
@@ -47,6 +47,9 @@ __all__ = ["ALBUM_TYPES", "LABEL_TYPES", "RELEASE_TYPES", "InfoboxFacts", "build
 ALBUM_TYPES = ("schema:MusicAlbum",)
 RELEASE_TYPES = ("schema:MusicRelease", "mo:Release")
 LABEL_TYPES = ("schema:Organization", "mo:Label")
+# A genre or an album type: a SKOS concept; for schema.org, an intangible (schema:DefinedTerm
+# would fit better but is still pending in schema.org 30.0).
+CONCEPT_TYPES = ("skos:Concept", "schema:Intangible")
 _CATALOGUE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-–./ ")
 
 
@@ -167,7 +170,7 @@ class _Builder:
             return
         ev = self.evidence(item)
         concept = f"album-type/{slug(kind.key)}"
-        self.facts.extend(typed(concept, ("skos:Concept",), ev))
+        self.facts.extend(typed(concept, CONCEPT_TYPES, ev))
         self.facts.append(Fact(concept, "skos:prefLabel", Lit(kind.label), ev))
         self.facts.append(Fact(self.album, "dkg:albumType", Ref(concept), ev))
         for term in kind.production:
@@ -183,12 +186,12 @@ class _Builder:
                 self.facts.append(Fact(self.album, "dkg:variousFor", Term(rule.property), ev))
                 continue
             key, facts = self.names.introduce(
-                name.name, ev, fallback="prov:Agent", alternates=name.alternates
+                name.name, ev, fallback=AGENT, alternates=name.alternates
             )
             self.facts.extend(facts)
             if name.scope is not None:  # '"Song" produced by Name': the song's, not the album's
                 song, song_facts = self.names.introduce(
-                    name.scope, ev, implied=("schema:MusicRecording",), fallback=""
+                    name.scope, ev, implied=("schema:MusicRecording",)
                 )
                 self.facts.extend(song_facts)
                 self.facts.append(Fact(song, "schema:inAlbum", Ref(self.album), ev))
@@ -210,7 +213,7 @@ class _Builder:
                 self.facts.append(Fact(self.album, "dkg:variousFor", Term(rule.property), ev))
             else:
                 key, facts = self.names.introduce(
-                    name.name, ev, implied=LABEL_TYPES, fallback="", alternates=name.alternates
+                    name.name, ev, implied=LABEL_TYPES, alternates=name.alternates
                 )
                 self.facts.extend(facts)
                 self.facts.append(Fact(release, rule.property, Ref(key), ev))
@@ -315,7 +318,7 @@ class _Builder:
             if name.qualifier is not None:
                 self.skip(item, f"({name.qualifier})", f"the note on {name.name!r} is not read")
         for key, (label, *alternates) in labels.items():
-            self.facts.extend(typed(key, ("skos:Concept",), ev))
+            self.facts.extend(typed(key, CONCEPT_TYPES, ev))
             self.facts.append(Fact(key, "skos:prefLabel", Lit(label), ev))
             for alternate in alternates:
                 self.facts.append(Fact(key, "skos:altLabel", Lit(alternate), ev))
@@ -351,7 +354,7 @@ class _Builder:
     def neighbour(self, rule: FieldRule, item: InfoboxField) -> None:
         assert rule.property is not None and rule.inverse is not None
         ev = self.evidence(item)
-        key, facts = self.names.introduce(item.value, ev, implied=ALBUM_TYPES, fallback="")
+        key, facts = self.names.introduce(item.value, ev, implied=ALBUM_TYPES)
         if key == self.album:
             self.skip(item, item.text, "names the album itself")
             return

@@ -146,7 +146,7 @@ class _Kind:
                 number = re.sub(r"[^0-9]", "", match["number"])
                 units_ev = self.evidence(row, "units")
                 facts.append(
-                    Fact(key, "dkg:certifiedUnits", Lit(number, "xsd:nonNegativeInteger"), units_ev)
+                    Fact(key, "dkg:certifiedUnits", Lit(number, "xsd:integer"), units_ev)
                 )
 
     # -- release history
@@ -199,7 +199,7 @@ class _Kind:
             if item.placeholder:
                 continue
             key, facts = self.names.introduce(
-                item.name, ev, implied=LABEL_TYPES, fallback="", alternates=item.alternates
+                item.name, ev, implied=LABEL_TYPES, alternates=item.alternates
             )
             self.out.facts.extend(facts)
             self.out.facts.append(Fact(release, "schema:recordLabel", Ref(key), ev))

@@ -25,7 +25,7 @@ def site_facts(
             unread.append((site.text, site.reason))
             continue
         key, introduced = names.introduce(
-            site.name, ev, implied=PLACE_TYPES, fallback="", alternates=site.alternates
+            site.name, ev, implied=PLACE_TYPES, alternates=site.alternates
         )
         facts.extend(introduced)
         facts.append(Fact(album, prop, Ref(key), ev))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from drivekg.facts.names import Names, typed
+from drivekg.facts.names import AGENT, Names, typed
 from drivekg.records import Evidence, Fact, Lit, NotRead, Ref
 from drivekg.source.conventions import Conventions
 from drivekg.source.lists import DEFAULT_SEPARATORS, NameRules, split_names
@@ -46,7 +46,7 @@ def track_facts(
     for item in listed:
         track, ev = item.track, item.evidence
         key, introduced = names.introduce(
-            track.title, ev, implied=("schema:MusicRecording",), fallback=""
+            track.title, ev, implied=("schema:MusicRecording",)
         )
         if key in seen:
             reason = f"a second track titled {track.title!r} (first on line {seen[key]})"
@@ -56,7 +56,7 @@ def track_facts(
         facts.extend(introduced)
         facts.append(Fact(album, "schema:track", Ref(key), ev))
         facts.append(Fact(key, "schema:inAlbum", Ref(album), ev))
-        facts.append(Fact(key, "schema:position", Lit(str(item.number), "xsd:positiveInteger"), ev))
+        facts.append(Fact(key, "schema:position", Lit(str(item.number), "xsd:integer"), ev))
         if track.length is not None:
             facts.append(Fact(key, "schema:duration", track.length, ev))
         people = [
@@ -72,7 +72,7 @@ def track_facts(
                 if name.placeholder:
                     continue
                 agent, agent_facts = names.introduce(
-                    name.name, ev, fallback="prov:Agent", alternates=name.alternates
+                    name.name, ev, fallback=AGENT, alternates=name.alternates
                 )
                 facts.extend(agent_facts)
                 facts.append(Fact(key, "schema:byArtist", Ref(agent), ev))
@@ -82,7 +82,7 @@ def track_facts(
                 if name.placeholder:
                     continue
                 writer, writer_facts = names.introduce(
-                    name.name, ev, fallback="prov:Agent", alternates=name.alternates
+                    name.name, ev, fallback=AGENT, alternates=name.alternates
                 )
                 facts.extend(writer_facts)
                 facts.append(Fact(key, "schema:composer", Ref(writer), ev))

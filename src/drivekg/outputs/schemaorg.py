@@ -164,7 +164,7 @@ class _Walker:
             return {"@id": str(obj)}  # an enumeration member: schema:CDFormat, ...
         if (obj, RDF.type, SKOS.Concept) in self.graph:  # a genre: its name, as search engines read
             label = self.graph.value(obj, SKOS.prefLabel)
-            return str(label) if label is not None else {"@id": str(obj)}
+            return _literal(label) if isinstance(label, Literal) else {"@id": str(obj)}
         if _described(self.graph, obj):
             # spelled out once, where it is nearest the root (breadth-first distance);
             # everywhere else, including back to the root, a reference
