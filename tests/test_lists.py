@@ -251,3 +251,14 @@ def test_lists_are_read_in_linear_time() -> None:
         split_names(value, rules("names"), elsewhere=names_written_whole(value))
         read_sites(value, C)
     assert time.perf_counter() - started < 20  # a generous guard: it takes well under a second
+
+
+def test_a_display_text_that_leaves_off_a_last_capitalised_word() -> None:
+    """``Harbor Lane Studios Burbank, Harbor Lane Studios``: one studio, two spellings."""
+    [item] = split_names("Harbor Lane Studios Burbank, Harbor Lane Studios", rules("places"))
+    assert (item.name, item.alternates) == ("Harbor Lane Studios Burbank", ("Harbor Lane Studios",))
+
+
+def test_a_genre_and_a_shorter_genre_are_two() -> None:
+    """``Pop rock, pop`` is two genres: the display rule needs a capitalised word left off."""
+    assert names("Pop rock, pop", "concepts") == ["Pop rock", "pop"]

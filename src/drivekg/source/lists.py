@@ -214,6 +214,9 @@ def display_of(display: str, target: str, rules: NameRules) -> bool:
             return True
     if any(page == f"{shown} {suffix}" for suffix in rules.link_suffixes):
         return True
+    rest = target[len(display) + 1 :] if page.startswith(shown + " ") else ""
+    if " " in display.strip() and rest[:1].isupper() and " " not in rest:
+        return True  # "Warner Bros. Studios Burbank, Warner Bros. Studios": a place left off
     if display.isupper() and len(display) > 1 and _initials(target) == display:
         return True
     return any(
