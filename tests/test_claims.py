@@ -251,10 +251,8 @@ def test_unknown_prefix_in_property_and_object(drive_article: Article) -> None:
     """Property and CURIE objects are checked too, each at its own line."""
     text = claim('object = "schema:VinylFormat"', prop="music:format")
     err = error(text, drive_article)
-    assert (err.line, str(err).split(": ", 1)[1]) == (
-        line_of(text, "property ="),
-        "unknown prefix in 'music:format'",
-    )
+    assert err.line == line_of(text, "property =")
+    assert str(err).split(": ", 1)[1].startswith("unknown prefix in 'music:format' (known: dkg,")
     text = claim('object = "sdo:VinylFormat"', prop="schema:musicReleaseFormat")
     assert error(text, drive_article).line == line_of(text, "object =")
 

@@ -24,6 +24,7 @@ BASE = {
     "drivekg.serialize",
     "drivekg.offline",
     "drivekg.files",
+    "drivekg.text",
 }
 
 # layer -> the layers (by module prefix) it may import, besides the base and itself

@@ -22,7 +22,10 @@ def test_dates_keep_their_precision(text: str, lit: Lit) -> None:
     assert parse_date(text) == lit
 
 
-@pytest.mark.parametrize("text", ["Septembre 19, 2011", "19/09/2011", "soon", "Foo 2012"])
+@pytest.mark.parametrize(
+    "text", ["Septembre 19, 2011", "19/09/2011", "soon", "Foo 2012", "31 February 2011",
+             "February 30, 2012", "2011-02-29"]
+)
 def test_bad_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)

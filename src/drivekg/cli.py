@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from drivekg import __version__
-from drivekg.errors import DriveKGError
+from drivekg.errors import DriveKGError, TooLargeError
 from drivekg.files import read_text
 from drivekg.iris import DEFAULT_BASE, check_base
 from drivekg.layout import DEFAULT_ARTICLE, resource
@@ -23,6 +23,11 @@ from drivekg.serveargs import add_serve_arguments, public_url
 # Each command imports what it needs when it runs: `drivekg query` should not pay for pySHACL.
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+# The largest input `drivekg build` takes unless told otherwise: a fact is one statement with its
+# evidence (about 9 triples), and the build's time and memory grow in proportion to the facts
+# (bench/input_growth.py). The bundled Drive article states 417.
+DEFAULT_MAX_FACTS = 100_000
 
 
 def default_article() -> Path:
@@ -77,6 +82,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             claims_source=shown(claims_path) if claims_path else "",
             conventions=conventions,
             base=base,
+            max_facts=args.max_facts or None,
         )
         if args.strict and result.not_read:
             for item in result.not_read:
@@ -85,6 +91,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         validation, outputs = render(result)
         write_tree(Path(args.out), outputs)
+    except TooLargeError as exc:
+        return fail(f"{exc} (--max-facts {exc.limit}; raise it, or 0 for no limit, to build it)")
     except DriveKGError as exc:
         return fail(str(exc))
     g = result.graph
@@ -251,6 +259,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- serve
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a whole number from 0: {text!r}")
+    return value
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve OUT over HTTP, or answer one request in-process (--get): exit 0 for 2xx/3xx, else 1."""
     from drivekg.sparql.pool import Limits
@@ -339,6 +357,11 @@ def parser() -> argparse.ArgumentParser:
         help="refuse to build (exit 2) while any line of the article is not read",
     )
     b.add_argument("--out", default="out", help="output directory (default: out)")
+    b.add_argument(
+        "--max-facts", type=_count, default=DEFAULT_MAX_FACTS, metavar="N",
+        help=f"refuse an input stating more than N facts (default {DEFAULT_MAX_FACTS}, about "
+        f"{DEFAULT_MAX_FACTS // 9:,} chart rows; 0: no limit)",
+    )
     b.add_argument(
         "--base",
         default=os.environ.get("DRIVEKG_BASE", DEFAULT_BASE),

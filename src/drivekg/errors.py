@@ -4,7 +4,8 @@
 
     DriveKGError                 base; the CLI turns it into one line and exit code 2
     ├── SourceError              the article or the claims file cannot be read as expected
-    │                            (carries source and line: ``article.txt:41: what is wrong``)
+    │   │                        (carries source and line: ``article.txt:41: what is wrong``)
+    │   └── TooLargeError        it states more facts than the build is allowed to hold
     ├── OutputError              out/ cannot be written (nothing in it was changed)
     ├── QueryError               a SPARQL query is malformed or refused (remote access)
     │   ├── RemoteRefused        the query asks for remote data (SERVICE, FROM) or tried to reach
@@ -30,6 +31,14 @@ class SourceError(DriveKGError):
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.args[0]}"
+
+
+class TooLargeError(SourceError):
+    """The input states more facts than the limit a build was given (``count`` > ``limit``)."""
+
+    def __init__(self, message: str, *, source: str, count: int, limit: int) -> None:
+        super().__init__(message, source=source)
+        self.count, self.limit = count, limit
 
 
 class OutputError(DriveKGError):

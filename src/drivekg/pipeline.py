@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from drivekg.errors import TooLargeError
 from drivekg.facts.extract import extract
 from drivekg.formats import TURTLE
 from drivekg.graph.assemble import build_graph
@@ -29,10 +30,13 @@ def build(
     claims_source: str = "claims.toml",
     conventions: Sequence[tuple[str, str]] = (),
     base: str,
+    max_facts: int | None = None,
 ) -> Publication:
     """Extract the article's facts and assemble them into a graph under ``base``.
 
     ``conventions`` are (text, source) of conventions files read on top of the bundled one.
+    ``max_facts`` bounds the size of a build: past it, ``TooLargeError`` is raised before the
+    graph is made (the graph, its validation and its site all grow with the number of facts).
     """
     ex = extract(
         article_text,
@@ -41,6 +45,10 @@ def build(
         claims_source=claims_source,
         conventions=load_conventions(extra=conventions),
     )
+    if max_facts is not None and len(ex.facts) > max_facts:
+        sources = article_source + (f" + {claims_source}" if claims_text is not None else "")
+        message = f"states {len(ex.facts):,} facts, more than the {max_facts:,} a build may hold"
+        raise TooLargeError(message, source=sources, count=len(ex.facts), limit=max_facts)
     graph = build_graph(
         ex.facts, ex.conflicts, base=base, source=ex.source, article=ex.article, about=ex.album
     )

@@ -32,20 +32,25 @@ FUNCTIONAL = frozenset(
 _DATES = ("xsd:date", "xsd:gYearMonth", "xsd:gYear")
 
 
-def _refines(precise: Value, coarse: Value) -> bool:
-    """``2012-06-21`` (xsd:date) refines ``2012-06`` (xsd:gYearMonth)."""
-    return (
-        isinstance(precise, Lit)
-        and isinstance(coarse, Lit)
-        and precise.datatype in _DATES
-        and coarse.datatype in _DATES
-        and _DATES.index(precise.datatype) < _DATES.index(coarse.datatype)
-        and precise.lexical.startswith(coarse.lexical + "-")
-    )
+def _coarser(value: Value) -> list[Lit]:
+    """The less precise dates ``value`` refines: ``2012-06-21`` -> ``2012-06``, ``2012``."""
+    if not isinstance(value, Lit) or value.datatype not in _DATES:
+        return []
+    parts = value.lexical.split("-")
+    level = _DATES.index(value.datatype)
+    return [
+        Lit("-".join(parts[: len(_DATES) - coarse]), _DATES[coarse])
+        for coarse in range(level + 1, len(_DATES))
+        if len(parts) >= len(_DATES) - coarse
+    ]
 
 
 def reconcile(facts: Iterable[Fact]) -> tuple[list[Fact], list[Conflict]]:
-    """Merge refinements into the most precise value; report what still disagrees."""
+    """Merge refinements into the most precise value; report what still disagrees.
+
+    Linear in the facts: each value is compared with the few coarser dates it could refine, never
+    with every other value of its group (a chart named on 10,000 rows has 10,000 positions).
+    """
     groups: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     result: list[Fact] = []
     for fact in facts:
@@ -56,13 +61,18 @@ def reconcile(facts: Iterable[Fact]) -> tuple[list[Fact], list[Conflict]]:
     conflicts: list[Conflict] = []
     for (subject, prop), group in sorted(groups.items()):
         values = sorted({f.value for f in group}, key=repr)
-        kept = [v for v in values if not any(_refines(other, v) for other in values)]
-        merged = []
-        for fact in group:
-            if fact.value not in kept:
-                precise = next(v for v in kept if _refines(v, fact.value))
-                fact = Fact(fact.subject, fact.property, precise, fact.evidence)
-            merged.append(fact)
+        present = set(values)
+        refined = {c for v in values for c in _coarser(v) if c in present}
+        kept = [v for v in values if v not in refined]
+        precise: dict[Value, Value] = {}  # a refined value -> the first kept value refining it
+        for value in kept:
+            for coarse in _coarser(value):
+                precise.setdefault(coarse, value)
+        merged = [
+            fact if fact.value not in refined
+            else Fact(fact.subject, fact.property, precise[fact.value], fact.evidence)
+            for fact in group
+        ]
         result.extend(merged)
         if len(kept) > 1:
             conflicts.append(Conflict(subject, prop, tuple(sorted(merged, key=fact_order))))

@@ -16,6 +16,7 @@ from drivekg.iris import slug
 from drivekg.records import Article, Evidence, Fact, InfoboxField, Lit, Ref, Term
 from drivekg.source.article import split_items
 from drivekg.source.values import parse_date, parse_duration
+from drivekg.text import clip
 
 # Infobox "Type" -> schema:albumProductionType
 PRODUCTION_TYPES = {
@@ -63,7 +64,7 @@ def build_infobox(article: Article, names: Names) -> tuple[str | None, list[Fact
         if handler is None:
             known = ", ".join(sorted(builder.handlers))
             raise SourceError(
-                f"unknown infobox field {field.key!r} (known: {known})",
+                f"unknown infobox field {clip(field.key)} (known: {known})",
                 source=article.source,
                 line=field.line,
             )
@@ -120,7 +121,8 @@ class _Fields:
         production = PRODUCTION_TYPES.get(field.value.casefold())
         if production is None:
             raise self.error(
-                field, f"unknown album type {field.value!r} (known: {', '.join(PRODUCTION_TYPES)})"
+                field,
+                f"unknown album type {clip(field.value)} (known: {', '.join(PRODUCTION_TYPES)})",
             )
         ev = self.evidence(field)
         self.facts.append(Fact(self.album, "schema:albumProductionType", Term(production), ev))

@@ -19,17 +19,19 @@ is the passage. Long sentences use the ``textStart,textEnd`` form with a few wor
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from drivekg.iris import digest
 from drivekg.records import Article, Evidence, Passage
+from drivekg.source.article import field_of, heading_of, title_of
 
 __all__ = ["Passages", "directive_url"]
 
-_FIELD = re.compile(r"^\s*- (?P<key>[^:]+?):\s*(?P<value>.*?)\s*$")
-_HEADING = re.compile(r"^\s*=+\s*(?P<title>.*?)\s*=+\s*$")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _LONG = 8  # a term of more words than this is shortened to its first and last words
+_MOST_WORDS = 12  # a shortened term keeps at most this many words at each end
 _CONTEXT = 8  # TextQuoteSelector prefix/suffix grow by this many characters until unique
 
 
@@ -58,16 +60,15 @@ class Passages:
         self.article = article
         self.text = article.text
         self.prefix_key = "passage/" + source_key.removeprefix("article/")
-        offsets = [0]
-        for line in self.text.splitlines(keepends=True):
-            offsets.append(offsets[-1] + len(line))
-        self._offsets = offsets
+        # where each line starts; lines end at LF, CRLF or CR only, as the parser counts them
+        self._offsets = [0, *(m.end() for m in _LINE_END.finditer(self.text))]
         self._blocks: list[_Block] = []
         self._units: dict[tuple[int, str], _Unit] = {}
         self._rows: dict[int, _Unit] = {}
         self._sentences: dict[int, list[tuple[int, str, _Unit]]] = {}  # paragraph line -> run
         self._index()
         self._blocks.sort(key=lambda b: b.start)
+        self._position = {id(block): i for i, block in enumerate(self._blocks)}
         self._made: dict[_Unit, Passage] = {}
 
     # ------------------------------------------------------------------ the article's parts
@@ -90,19 +91,19 @@ class Passages:
     def _index(self) -> None:
         article = self.article
         for number, raw in enumerate(article.lines, 1):
-            heading = _HEADING.match(raw)
-            if heading and heading["title"]:
-                self._block(*self._span(number, heading["title"]))
+            heading = heading_of(raw.strip()) or title_of(raw)
+            if heading:
+                self._block(*self._span(number, heading))
         if article.infobox is not None:
             box = article.infobox
             start, end = self._span(box.line, box.name)
             self._add(box.line, box.name, _Unit(start, end, box.line, (self._block(start, end),),
                                                  "text"))
             for field in box.fields:
-                match = _FIELD.match(article.lines[field.line - 1])
-                assert match is not None  # the parser read this line as a field
-                key = self._block(*self._span(field.line, match["key"]))
-                value = self._block(*self._span(field.line, match["value"], key.end
+                parts = field_of(article.lines[field.line - 1].strip())
+                assert parts is not None  # the parser read this line as a field
+                key = self._block(*self._span(field.line, parts[0]))
+                value = self._block(*self._span(field.line, parts[1], key.end
                                                 - self._offsets[field.line - 1]))
                 start, end = self._span(field.line, field.text)
                 self._add(field.line, field.text, _Unit(start, end, field.line, (key, value),
@@ -233,12 +234,12 @@ class Passages:
 
     def _neighbours(self, unit: _Unit) -> tuple[str | None, str | None]:
         """Up to three words before and after the unit, from its own or the next block."""
-        index = self._blocks.index(unit.blocks[0])
+        index = self._position[id(unit.blocks[0])]
         first, last = unit.blocks[0], unit.blocks[-1]
         before_text = self.text[first.start : unit.start] if unit.start > first.start else (
             self.text[self._blocks[index - 1].start : self._blocks[index - 1].end]
             if index > 0 else "")
-        after_index = self._blocks.index(last)
+        after_index = self._position[id(last)]
         after_text = self.text[unit.end : last.end] if unit.end < last.end else (
             self.text[self._blocks[after_index + 1].start : self._blocks[after_index + 1].end]
             if after_index + 1 < len(self._blocks) else "")
@@ -261,36 +262,63 @@ class Passages:
     def _matches(
         self, prefix: str | None, start: str, end: str | None, suffix: str | None
     ) -> list[tuple[int, int]]:
-        """Every range the directive selects (spec semantics, simplified to blocks)."""
+        """Every range the directive selects (spec semantics, simplified to blocks).
+
+        Each term's occurrences are found once; prefix and suffix adjacency is a set lookup and
+        the end term's next occurrence a binary search, so the cost stays linear in the text.
+        """
         ranges = set()
         ends = self._occurrences(end) if end else []
+        end_starts = [e[0] for e in ends]  # sorted: occurrences come in text order
+        before = self._touching(self._occurrences(prefix), after=True) if prefix else None
+        after = self._touching(self._occurrences(suffix), after=False) if suffix else None
         for s_start, s_end, block in self._occurrences(start):
-            if prefix and not any(self._adjacent(p_end, p_block, s_start, block)
-                                  for _, p_end, p_block in self._occurrences(prefix)):
+            if before is not None and not self._touches(before, s_start, block, left=True):
                 continue
             r_end, r_block = s_end, block
             if end:
-                later = [(e_start, e_end, b) for e_start, e_end, b in ends if e_start >= s_end]
-                if not later:
+                at = bisect_left(end_starts, s_end)
+                if at == len(ends):
                     continue
-                _, r_end, r_block = min(later, key=lambda e: e[0])
-            if suffix and not any(self._adjacent(r_end, r_block, x_start, x_block)
-                                  for x_start, _, x_block in self._occurrences(suffix)):
+                _, r_end, r_block = ends[at]
+            if after is not None and not self._touches(after, r_end, r_block, left=False):
                 continue
             ranges.add((s_start, r_end))
         return sorted(ranges)
 
-    def _adjacent(self, left_end: int, left: _Block, right_start: int, right: _Block) -> bool:
-        """Only white space (or a block boundary) between two matches."""
-        if left == right:
-            return left_end <= right_start and not self.text[left_end:right_start].strip()
-        i = self._blocks.index(left)
-        return (
-            i + 1 < len(self._blocks)
-            and self._blocks[i + 1] == right
-            and not self.text[left_end : left.end].strip()
-            and not self.text[right.start : right_start].strip()
-        )
+    def _touching(
+        self, found: list[tuple[int, int, _Block]], *, after: bool
+    ) -> tuple[set[int], set[int]]:
+        """Where a neighbour term may meet another: its end (prefix) or start (suffix) offsets,
+        and the blocks it reaches the end (prefix) or start (suffix) of with only white space."""
+        offsets: set[int] = set()
+        blocks: set[int] = set()
+        for m_start, m_end, block in found:
+            offsets.add(m_end if after else m_start)
+            rest = self.text[m_end : block.end] if after else self.text[block.start : m_start]
+            if not rest.strip():
+                blocks.add(self._position[id(block)])
+        return offsets, blocks
+
+    def _touches(
+        self, neighbour: tuple[set[int], set[int]], at: int, block: _Block, *, left: bool
+    ) -> bool:
+        """Only white space (or a block boundary) between ``at`` and a neighbour term."""
+        offsets, blocks = neighbour
+        text = self.text
+        if left:
+            q = at
+            while q > block.start and text[q - 1].isspace():
+                q -= 1
+            if q > block.start:
+                return q in offsets
+            return self._position[id(block)] - 1 in blocks
+        q = at
+        while q < block.end and text[q].isspace():
+            q += 1
+        if q < block.end:
+            return q in offsets
+        return self._position[id(block)] + 1 in blocks
 
 
 def _words(text: str) -> list[str]:
@@ -303,12 +331,13 @@ def _trimmed(text: str) -> str:
 
 
 def _shortened(text: str) -> list[tuple[str, str | None]]:
-    """The whole text, else its first and last k words (k = 3, 4, …)."""
+    """The whole text, else its first and last k words (k = 3, 4, … 12)."""
     words = text.split()
     if len(words) <= _LONG:
         return [(text, None)]
-    spans: list[tuple[str, str | None]] = [
-        (" ".join(words[:k]), " ".join(words[-k:])) for k in range(3, len(words) // 2 + 1)
+    spans: list[tuple[str, str | None]] = [  # a handful of lengths: linear in the text
+        (" ".join(words[:k]), " ".join(words[-k:]))
+        for k in range(3, min(len(words) // 2, _MOST_WORDS) + 1)
     ]
     return [*spans, (text, None)]
 

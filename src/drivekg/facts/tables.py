@@ -22,6 +22,7 @@ from drivekg.iris import slug
 from drivekg.records import Article, Evidence, Fact, FilledRow, Lit, Ref, Table, Term
 from drivekg.source.article import fill_down
 from drivekg.source.values import parse_date, parse_position, parse_years
+from drivekg.text import clip
 
 CHART_KINDS = {"weekly": "dkg:WeeklyChart", "year-end": "dkg:YearEndChart"}
 RESULTS = {
@@ -35,7 +36,9 @@ NOMINEE_COLUMNS = ("Recipients", "Recipient", "Recipient(s)", "Nominee", "Nomine
 # row therefore holds the cells of these columns only.
 AWARD_OWN_COLUMNS = ("Category", "Result")
 _SONG = re.compile(r'^"(?P<title>[^"]+)" by (?P<artists>.+)$')
-_ARTIST_SPLIT = re.compile(r"\s+featuring\s+|\s+feat\.\s+|\s+and\s+|,\s*")
+# Applied to the artists with white space folded to single spaces: "\s+and\s+" over a long run of
+# spaces would try every start in the run (quadratic).
+_ARTIST_SPLIT = re.compile(r" featuring | feat\. | and |, ?")
 
 
 def build_tables(article: Article, names: Names, item: str | None) -> list[Fact]:
@@ -49,7 +52,7 @@ def build_tables(article: Article, names: Names, item: str | None) -> list[Fact]
             facts.extend(_awards(article, table, names))
         else:
             raise SourceError(
-                f"cannot tell what this table holds (header {table.header_text!r}); "
+                f"cannot tell what this table holds (header {clip(table.header_text)}); "
                 "expected a chart table (Chart …, Peak position) "
                 "or an awards table (Award … Result)",
                 source=article.source,
@@ -72,7 +75,10 @@ def _charts(article: Article, table: Table, names: Names, item: str | None) -> I
     assert position_column is not None
     caption = (table.caption or "").casefold()
     kind = next((k for k in CHART_KINDS if caption.startswith(k)), None)
-    years = parse_years(table.header[0])
+    try:
+        years = parse_years(table.header[0])
+    except ValueError as exc:
+        raise error(str(exc), table.header_line) from exc
     header_ev = Evidence(table.header_line, table.header_text)
     caption_ev = Evidence(table.caption_line or table.header_line, table.caption or "")
     for row in table.rows:
@@ -129,7 +135,8 @@ def _awards(article: Article, table: Table, names: Names) -> Iterator[Fact]:
         result = RESULTS.get(cells["Result"].casefold())
         if result is None:
             known = ", ".join(repr(r) for r in RESULTS if r)
-            raise error(f"unknown result {cells['Result']!r} (known: {known}, or empty)", row.line)
+            message = f"unknown result {clip(cells['Result'])} (known: {known}, or empty)"
+            raise error(message, row.line)
 
         award_ev = evidence("Award")
         conferrer, conferrer_facts = names.introduce(
@@ -167,7 +174,7 @@ def _nominee(text: str, names: Names, ev: Evidence) -> Generator[Fact, None, str
         return key
     key, facts = names.introduce(song["title"], ev, implied=("schema:MusicRecording",))
     yield from facts
-    for artist in _ARTIST_SPLIT.split(song["artists"]):
+    for artist in _ARTIST_SPLIT.split(" ".join(song["artists"].split())):
         artist_key, artist_facts = names.introduce(artist, ev, fallback=AGENT)
         yield from artist_facts
         yield Fact(key, "schema:byArtist", Ref(artist_key), ev)

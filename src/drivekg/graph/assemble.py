@@ -38,9 +38,10 @@ from rdflib.term import Node
 
 from drivekg.facts.conflicts import fact_order
 from drivekg.facts.passages import Passages, directive_url
+from drivekg.graph.namespaces import new_graph
 from drivekg.iris import digest, mint
 from drivekg.records import Article, Conflict, Fact, Lit, Passage, Ref, SourceInfo, Term, Value
-from drivekg.vocab import DKG, OA, PROV, RDF, RDFS, SDO, XSD, bind_prefixes, expand_curie
+from drivekg.vocab import DKG, OA, PROV, RDF, RDFS, SDO, XSD, expand_curie
 
 __all__ = ["LANGUAGE", "STATEMENT", "Triple", "build_graph", "fact_passages", "is_record", "term"]
 
@@ -70,7 +71,7 @@ class GraphBuilder:
         self.base, self.source, self.text = base, source, article.text
         self.article = mint(base, source.key)
         self.passages = Passages(article, source.key)
-        self.graph = bind_prefixes(Graph())
+        self.graph = new_graph()
 
     def node(self, value: Value, prop: str = "") -> Node:
         if isinstance(value, Ref):

@@ -32,6 +32,7 @@ from rdflib.term import Node
 from drivekg.facts.passages import Passages
 from drivekg.formats import FORMATS, JSONLD, NTRIPLES, TURTLE
 from drivekg.graph.labels import Labeler, curie, literal_text, term_label
+from drivekg.iris import safe_href
 from drivekg.layout import resource
 from drivekg.outputs.entityfiles import dumps
 from drivekg.outputs.neighbourhood import Picture, draw
@@ -128,7 +129,7 @@ class SiteBuilder:
                 self.statements[(s, p, o)] = st
         self.article_url = next(
             (str(u) for a in sorted(graph.subjects(RDF.type, SDO.Article), key=str)
-             for u in sorted(graph.objects(a, SDO.url), key=str)), None,
+             for u in sorted(graph.objects(a, SDO.url), key=str) if safe_href(str(u))), None,
         )
         self.env = _environment()
 
@@ -166,10 +167,14 @@ class SiteBuilder:
         if (node, OA.hasSelector, None) in self.graph:  # a passage
             quote = self.quote(node)
             where = f" (line {quote.line})" if quote.line else ""
-            return Value(f"“{quote.text}”{where}", href=quote.href, title=str(node),
-                         external=quote.href is not None)
-        if str(node).startswith(("http://", "https://")) and curie(node) == str(node):
-            return Value(str(node), href=str(node), external=True)
+            link = safe_href(quote.href) if quote.href else None
+            return Value(f"“{quote.text}”{where}", href=link, title=str(node),
+                         external=link is not None)
+        if curie(node) == str(node):  # no vocabulary's: an IRI of the web, or of another scheme
+            external = safe_href(str(node))
+            if external and ":" in external:
+                return Value(str(node), href=external, external=True)
+            return Value(str(node))  # javascript:, urn:, … are shown, never linked
         return Value(term_label(node), title=curie(node))
 
     def link(self, node: Node | None, page: str) -> Value:
@@ -212,9 +217,11 @@ class SiteBuilder:
 
     def charts(self, node: URIRef, page: str) -> list[dict[str, Any]]:
         g, first = self.graph, self.label.first
-        entries = set(g.subjects(RDF.type, DKG.ChartEntry))
-        if node != self.home:
-            entries &= set(g.subjects(DKG.chartedItem, node)) | set(g.subjects(DKG.chart, node))
+        # the home page lists every entry; any other page only its own (found from the node, so
+        # that the site's cost grows with the graph, not with pages x entries)
+        entries = (set(g.subjects(RDF.type, DKG.ChartEntry)) if node == self.home else {
+            e for e in {*g.subjects(DKG.chartedItem, node), *g.subjects(DKG.chart, node)}
+            if (e, RDF.type, DKG.ChartEntry) in g})
         rows = []
         for entry in entries:
             start, end = first(entry, DKG.periodStart), first(entry, DKG.periodEnd)
@@ -242,14 +249,16 @@ class SiteBuilder:
 
     def nominations(self, node: URIRef, page: str) -> list[dict[str, Any]]:
         g, first = self.graph, self.label.first
-        found = set(g.subjects(RDF.type, DKG.AwardNomination))
-        if node != self.home:
-            categories = {node} | set(g.subjects(DKG.conferredBy, node))
-            found &= (
-                set(g.subjects(DKG.nominee, node))
-                | set(g.subjects(DKG.forWork, node))
-                | {n for c in categories for n in g.subjects(DKG.awardCategory, c)}
-            )
+        if node == self.home:
+            found = set(g.subjects(RDF.type, DKG.AwardNomination))
+        else:  # only the nominations that name this node: each page looks up its own
+            categories = {node, *g.subjects(DKG.conferredBy, node)}
+            naming = {
+                *g.subjects(DKG.nominee, node),
+                *g.subjects(DKG.forWork, node),
+                *(n for c in categories for n in g.subjects(DKG.awardCategory, c)),
+            }
+            found = {n for n in naming if (n, RDF.type, DKG.AwardNomination) in g}
         rows = []
         for nom in found:
             date = first(nom, DKG.ceremonyDate)
@@ -324,6 +333,7 @@ class SiteBuilder:
             "alternates": alternates,
             "picture": picture,
             "article_url": self.article_url,
+            "csp": Markup(CONTENT_SECURITY_POLICY),  # a constant; its quotes stay as written
         }
         html: str = self.env.get_template("entity.html").render(**context)
         return html.encode()
@@ -345,7 +355,7 @@ class SiteBuilder:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("drivekg", "resources/templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -353,6 +363,22 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["url"] = url_attribute
+    return env
+
+
+def url_attribute(url: str) -> str:
+    """The one way a URL enters a page (``href="{{ x | url }}"``): http(s) or relative, else
+    ``#`` -- the values are checked before they get here, this is the last line of defence."""
+    return safe_href(url) or "#"
+
+
+# What the pages need, and nothing else: the stylesheet and the favicon from the site itself.
+# The JSON-LD block is data (never run: no script-src), the SVG is inline. As a <meta> (the site
+# is plain files, often without headers of its own) it cannot carry frame-ancestors.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+)
 
 
 def _static(name: str) -> bytes:

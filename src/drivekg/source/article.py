@@ -21,6 +21,7 @@ Anything the parser cannot read raises ``SourceError`` ("article.txt:LINE: what 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 
@@ -36,19 +37,59 @@ from drivekg.records import (
     Sentence,
     Table,
 )
+from drivekg.text import BOM, clip, split_lines
 
-_TITLE = re.compile(r"^=\s*(?P<title>[^=].*?)\s*=$")
-_HEADING = re.compile(r"^(?P<level>={2,6})\s*(?P<title>.+?)\s*(?P=level)$")
-_FIELD = re.compile(r"^- (?P<key>[^:]+?):\s*(?P<value>.*)$")
-_CAPTION = re.compile(r"^\s+- (?P<caption>.+?)\*\*$")
-_YEAR_FOLLOWS = re.compile(r"\s*\d{4}\b")
-_QUALIFIED = re.compile(r"^(?P<value>.*?)\s*\((?P<qualifier>[^()]*)\)$")
+_YEAR_FOLLOWS = re.compile(r"\s*\d{4}\b")  # \d, not [0-9]: a date with other digits stays one
+# item, so parse_date can say what is wrong with it
 
 # A sentence ends at . ! or ? (optionally closing a quotation) before white space and a capital
 # letter or an opening quote -- unless the full stop ends a known abbreviation, or we are inside
 # a quotation (the critic's "... The Drive soundtrack is" must stay one sentence).
 _ABBREVIATIONS = ("St.", "Mr.", "Mrs.", "Ms.", "Dr.", "Jr.", "Sr.", "vs.", "D.C.", "U.S.", "No.")
 _BOUNDARY = re.compile(r"[.!?][\"”’)]?(?=\s+[\"“A-Z0-9])")
+
+# Every line of the parser is read by hand or by a regex that cannot backtrack over its input
+# (no lazy or greedy run followed by something the run could also match): parsing is linear in
+# the length of each line, whatever the line holds (tests/test_robustness.py feeds 10^5-character
+# lines of every kind).
+
+
+def title_of(line: str) -> str | None:
+    """``= Title =`` -> ``Title``; None for anything else (``== Heading ==`` included)."""
+    text = line.strip()
+    if len(text) < 3 or text[0] != "=" or text[-1] != "=":
+        return None
+    title = text[1:-1].strip()
+    return title if title and title[0] != "=" else None
+
+
+def heading_of(line: str) -> str | None:
+    """``== Section ==`` (two to six ``=`` on each side, the same number) -> ``Section``."""
+    lead = len(line) - len(line.lstrip("="))
+    for level in range(min(lead, 6), 1, -1):
+        if len(line) > 2 * level and line.endswith("=" * level):
+            title = line[level:-level].strip()
+            if title:
+                return title
+    return None
+
+
+def caption_of(line: str) -> str | None:
+    """``  - Caption**`` (indented) -> ``Caption``."""
+    if not line[:1].isspace():
+        return None
+    text = line.lstrip()
+    if not text.startswith("- ") or not text.endswith("**") or len(text) < 5:
+        return None
+    return text[2:-2].strip()
+
+
+def field_of(line: str) -> tuple[str, str] | None:
+    """``- Key: value`` -> (key, value); None when there is no key or no colon."""
+    key, colon, value = line[2:].partition(":")
+    if not line.startswith("- ") or not colon or not key:
+        return None
+    return key.strip(), value.strip()
 
 
 def parse_article(text: str, source: str) -> Article:
@@ -59,7 +100,7 @@ def parse_article(text: str, source: str) -> Article:
 class _Parser:
     def __init__(self, text: str, source: str) -> None:
         self.text, self.source = text, source
-        self.lines = tuple(text.splitlines())
+        self.lines = tuple(split_lines(text.removeprefix(BOM)))
         self.pos = 0  # index into lines
 
     def error(self, message: str, line: int | None = None) -> SourceError:
@@ -77,13 +118,13 @@ class _Parser:
             line = self.lines[self.pos]
             if not line.strip():
                 self.pos += 1
-            elif heading := _HEADING.match(line):
-                section = heading["title"]
+            elif (heading := heading_of(line)) is not None:
+                section = heading
                 self.pos += 1
-            elif _CAPTION.match(line) or line.startswith("|"):
+            elif caption_of(line) is not None or line.startswith("|"):
                 tables.append(self.table(section))
             elif line.startswith("- ") or line.startswith("="):
-                raise self.error(f"cannot read this line here: {line.strip()[:60]!r}")
+                raise self.error(f"cannot read this line here: {clip(line.strip())}")
             else:
                 paragraphs.append(self.paragraph(section))
         return Article(
@@ -98,11 +139,11 @@ class _Parser:
 
     def title(self) -> str:
         first = self.lines[0] if self.lines else ""
-        match = _TITLE.match(first.strip())
-        if not match or _HEADING.match(first.strip()):
+        title = title_of(first)
+        if title is None:
             raise self.error("the article must start with a title line '= Title ='", line=1)
         self.pos = 1
-        return match["title"]
+        return title
 
     def skip_blank(self) -> None:
         while self.pos < len(self.lines) and not self.lines[self.pos].strip():
@@ -120,20 +161,17 @@ class _Parser:
         self.pos = start + 1
         while self.pos < len(self.lines) and self.lines[self.pos].startswith("- "):
             raw = self.lines[self.pos]
-            match = _FIELD.match(raw.rstrip())
-            if not match or not match["value"].strip():
-                raise self.error(f"infobox line is not '- Key: value': {raw.strip()!r}")
-            fields.append(
-                InfoboxField(
-                    match["key"].strip(), match["value"].strip(), self.pos + 1, raw.strip()
-                )
-            )
+            key_value = field_of(raw)
+            if key_value is None or not key_value[1]:
+                raise self.error(f"infobox line is not '- Key: value': {clip(raw.strip())}")
+            fields.append(InfoboxField(*key_value, self.pos + 1, raw.strip()))
             self.pos += 1
         seen: dict[str, int] = {}
         for field_ in fields:
             if field_.key in seen:
                 raise self.error(
-                    f"infobox field {field_.key!r} given twice (first on line {seen[field_.key]})",
+                    f"infobox field {clip(field_.key)} given twice "
+                    f"(first on line {seen[field_.key]})",
                     line=field_.line,
                 )
             seen[field_.key] = field_.line
@@ -146,7 +184,9 @@ class _Parser:
         parts: list[tuple[int, str]] = []
         while self.pos < len(self.lines):
             line = self.lines[self.pos]
-            if not line.strip() or line.startswith(("|", "- ", "=")) or _CAPTION.match(line):
+            if not line.strip() or line.startswith(("|", "- ", "=")):
+                break
+            if caption_of(line) is not None:
                 break
             parts.append((self.pos + 1, line.strip()))
             self.pos += 1
@@ -156,9 +196,9 @@ class _Parser:
     # -- tables
 
     def table(self, section: str) -> Table:
-        caption = caption_line = None
-        if match := _CAPTION.match(self.lines[self.pos]):
-            caption, caption_line = match["caption"].strip(), self.pos + 1
+        caption_line: int | None = None
+        if (caption := caption_of(self.lines[self.pos])) is not None:
+            caption_line = self.pos + 1
             self.pos += 1
             self.skip_blank()
             if self.pos >= len(self.lines) or not self.lines[self.pos].startswith("|"):
@@ -243,15 +283,16 @@ def fill_down(table: Table, own_columns: Sequence[str], *, source: str) -> list[
 def _sentences(parts: Sequence[tuple[int, str]]) -> Iterable[Sentence]:
     for line, text in parts:
         start = 0
-        quoted = False
+        quotes = 0  # straight double quotes since the sentence started; odd: inside a quotation
+        counted = 0
         for match in _BOUNDARY.finditer(text):
-            # inside an open quotation (odd number of straight double quotes so far) no boundary
-            quoted = text.count('"', start, match.end()) % 2 == 1
-            if quoted or text[: match.start() + 1].endswith(_ABBREVIATIONS):
+            quotes += text.count('"', counted, match.end())
+            counted = match.end()
+            if quotes % 2 == 1 or text.endswith(_ABBREVIATIONS, 0, match.start() + 1):
                 continue
             end = match.end()
             yield Sentence(text[start:end].strip(), line)
-            start = end
+            start, quotes = end, 0
         if text[start:].strip():
             yield Sentence(text[start:].strip(), line)
 
@@ -260,28 +301,54 @@ def _normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+class Prose:
+    """The article's paragraphs with white space folded, to find quotes in (built once).
+
+    A quote is found verbatim inside one paragraph (white space inside it may be any run of
+    spaces); its evidence is the span of whole sentences that contains it. Occurrences are
+    counted left to right through the article and do not overlap (as "find next" counts them).
+    """
+
+    def __init__(self, article: Article) -> None:
+        self.paragraphs: list[tuple[str, list[int], list[Sentence]]] = []
+        for paragraph in article.paragraphs:
+            pieces, ends = [], []
+            length = -1
+            for sentence in paragraph.sentences:
+                piece = _normalize(sentence.text)
+                pieces.append(piece)
+                length += 1 + len(piece)
+                ends.append(length)
+            self.paragraphs.append((" ".join(pieces), ends, list(paragraph.sentences)))
+
+    def count(self, quote: str) -> int:
+        wanted = _normalize(quote)
+        return sum(text.count(wanted) for text, _, _ in self.paragraphs) if wanted else 0
+
+    def find(self, quote: str, limit: int) -> list[Evidence]:
+        """The first ``limit`` occurrences of ``quote``, each as the sentences that contain it."""
+        wanted = _normalize(quote)
+        found: list[Evidence] = []
+        if not wanted:
+            return found
+        for text, ends, sentences in self.paragraphs:
+            at = text.find(wanted)
+            while at >= 0 and len(found) < limit:
+                end = at + len(wanted)
+                first = bisect.bisect_right(ends, at)  # the sentence the quote starts in
+                last = bisect.bisect_left(ends, end)  # ... and the one it ends in
+                covering = sentences[first : last + 1]
+                found.append(Evidence(covering[0].line, " ".join(s.text for s in covering)))
+                at = text.find(wanted, end)
+            if len(found) >= limit:
+                break
+        return found
+
+
 def locate(article: Article, quote: str) -> Evidence | None:
-    """The sentence span of the prose that contains ``quote`` verbatim (white space folded)."""
-    wanted = _normalize(quote)
-    if not wanted:
-        return None
-    for paragraph in article.paragraphs:
-        offset = 0
-        spans: list[tuple[int, int, Sentence]] = []
-        text = ""
-        for sentence in paragraph.sentences:
-            piece = _normalize(sentence.text)
-            start = offset + (1 if text else 0)
-            text = f"{text} {piece}" if text else piece
-            spans.append((start, start + len(piece), sentence))
-            offset = len(text)
-        at = text.find(wanted)
-        if at < 0:
-            continue
-        end = at + len(wanted)
-        covering = [s for (a, b, s) in spans if a < end and b > at]
-        return Evidence(line=covering[0].line, text=" ".join(s.text for s in covering))
-    return None
+    """The sentence span of the prose that contains the first occurrence of ``quote``."""
+    found = Prose(article).find(quote, 1)
+    return found[0] if found else None
 
 
 def split_items(value: str) -> list[tuple[str, str | None]]:
@@ -290,22 +357,27 @@ def split_items(value: str) -> list[tuple[str, str | None]]:
     Commas inside parentheses, and the comma of a date ("September 19, 2011"), do not split.
     """
     items: list[str] = []
-    depth, current = 0, ""
+    depth, start = 0, 0
     for at, char in enumerate(value):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0 and not _YEAR_FOLLOWS.match(value, at + 1):
-            items.append(current)
-            current = ""
-        else:
-            current += char
-    items.append(current)
+        if char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "," and depth == 0 and not _YEAR_FOLLOWS.match(value, at + 1):
+            items.append(value[start:at])
+            start = at + 1
+    items.append(value[start:])
     result: list[tuple[str, str | None]] = []
     for item in (i.strip() for i in items):
         if not item:
             continue
-        match = _QUALIFIED.match(item)
-        if match and match["value"]:
-            result.append((match["value"], match["qualifier"].strip()))
-        else:
-            result.append((item, None))
+        result.append(_qualified(item))
     return result
+
+
+def _qualified(item: str) -> tuple[str, str | None]:
+    """``78:02 (deluxe)`` -> ("78:02", "deluxe"): a last parenthesis with no parenthesis inside."""
+    if item.endswith(")"):
+        opening = item.rfind("(")
+        value, qualifier = item[:opening].rstrip(), item[opening + 1 : -1]
+        if opening >= 0 and value and ")" not in qualifier:
+            return value, qualifier.strip()
+    return item, None

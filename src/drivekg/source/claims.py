@@ -2,9 +2,9 @@
 
 ``load_claims`` reads the TOML file described in ``docs/claims.md`` into ``Entity`` declarations and
 ``Fact`` s. Every quote is looked up in the article and every mistake is a ``SourceError`` naming
-the claims-file line. tomllib reports no line for a value, so ``_layout`` finds the lines in the
-raw text: the N-th ``[[claim]]`` header is the N-th claim, and a field's line is the line of its
-``name =`` inside that block.
+the claims-file line (``tomllines`` finds the lines: tomllib reports none for a value). Nothing
+from the file reaches the graph unchecked: keys, CURIEs (against the vocabularies' term lists in
+``terms``), URLs (http and https only), and every literal against its datatype, within bounds.
 """
 
 from __future__ import annotations
@@ -12,14 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from drivekg.errors import SourceError
-from drivekg.iris import KEY_PATTERN, slug
+from drivekg.iris import KEY_PATTERN, RESERVED_KEYS, check_url, slug
 from drivekg.records import Article, Entity, Evidence, Fact, Lit, Ref, SourceInfo, Term, Value
-from drivekg.source.article import locate
-from drivekg.vocab import DKG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, expand_curie
+from drivekg.source.article import Prose
+from drivekg.source.terms import Kind, TermError, check_term
+from drivekg.source.tomllines import Block, Layout, NestingError, error_line, layout
+from drivekg.source.values import parse_position
+from drivekg.text import BOM, clip, non_ascii_digit, split_lines
 
 __all__ = ["INTEGER_MINIMUM", "INTEGER_RANGES", "Claims", "load_claims"]
 
@@ -46,65 +49,75 @@ def _is_date(text: str) -> bool:
         dt.date.fromisoformat(text)
     except ValueError:
         return False
-    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+    return re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is not None
 
 
 def _matches(pattern: str) -> Callable[[str], bool]:
     return lambda text: re.fullmatch(pattern, text) is not None
 
 
+def _year_then(pattern: str) -> Callable[[str], bool]:
+    """A lexical form that starts with a four-digit year from 0001."""
+    return lambda text: re.fullmatch(pattern, text) is not None and text[:4] != "0000"
+
+
+_N = "[0-9]{1,6}"  # a number in a duration: six digits at most (rdflib overflows on 40)
+_INTEGER = "[0-9]{1,18}"  # fits in 64 bits, as TOML integers do
+
 # The datatypes a claim may give (``datatype = "xsd:…"``), each with a check of the lexical form.
+# Digits are ASCII only ([0-9], never \d, which also matches other scripts' digits).
 _LEXICAL: dict[str, Callable[[str], bool]] = {
     "xsd:string": lambda text: True,
     "xsd:anyURI": _matches(r"\S+"),
-    "xsd:integer": _matches(r"[+-]?\d+"),
-    "xsd:decimal": _matches(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    "xsd:integer": _matches(rf"[+-]?{_INTEGER}"),
+    "xsd:decimal": _matches(r"[+-]?([0-9]{1,30}(\.[0-9]{0,30})?|\.[0-9]{1,30})"),
     "xsd:date": _is_date,
-    "xsd:gYearMonth": _matches(r"\d{4}-(0[1-9]|1[0-2])"),
-    "xsd:gYear": _matches(r"\d{4}"),
+    "xsd:gYearMonth": _year_then(r"[0-9]{4}-(0[1-9]|1[0-2])"),
+    "xsd:gYear": _year_then(r"[0-9]{4}"),
     "xsd:duration": _matches(
-        r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+        rf"-?P(?=[0-9]|T[0-9])({_N}Y)?({_N}M)?({_N}D)?"
+        rf"(T(?=[0-9])({_N}H)?({_N}M)?({_N}(\.[0-9]{{1,9}})?S)?)?"
     ),
 }
-
-# Closed vocabularies: a CURIE in one of these namespaces must name a term it defines, so a typo
-# such as schema:recordlabel is an error instead of a new IRI. (mo: is open: rdflib has no list.)
-_CLOSED = (SDO, DKG, PROV, RDF, RDFS, XSD, OWL, SKOS)
 
 # table -> (required fields, optional fields)
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "article": (frozenset(), frozenset({"title", "url", "license", "revision", "retrieved"})),
-    "entity": (frozenset({"key", "type", "quote"}), frozenset({"label", "aliases"})),
+    "entity": (frozenset({"key", "type", "quote"}), frozenset({"label", "aliases", "occurrence"})),
     "claim": (
         frozenset({"subject", "property", "quote"}),
-        frozenset({"object", "value", "datatype"}),
+        frozenset({"object", "value", "datatype", "occurrence"}),
     ),
 }
 
 
 def load_claims(text: str, *, source: str, article: Article) -> Claims:
     """Read a claims file; raises ``SourceError`` ("claims.toml:LINE: what is wrong")."""
+    text = text.removeprefix(BOM)
     try:
+        written = layout(text)  # first: it refuses nesting tomllib would recurse too deep into
         data = tomllib.loads(text)
+    except NestingError as exc:
+        raise SourceError(str(exc), source=source, line=exc.line) from None
     except tomllib.TOMLDecodeError as exc:
         message, line = _toml_error(exc, text)
-        raise SourceError(f"invalid TOML: {message}", source=source, line=line) from exc
-    layout = _layout(text)
-    root = layout["root"][0]
+        raise SourceError(f"invalid TOML: {message}", source=source, line=line) from None
+    root = written["root"][0]
     for name in data:
         if name not in _FIELDS:
-            blocks = layout.get(name)
-            where = root.keys.get(name) or (blocks[0].line if blocks else None)
+            blocks = written.get(name)
+            at = root.keys.get(name) or (blocks[0].line if blocks else None)
             known = ", ".join(_written(t) for t in _FIELDS)
-            raise SourceError(f"unknown table {name!r} (known: {known})", source=source, line=where)
+            message = f"unknown table {clip(name)} (known: {known})"
+            raise SourceError(message, source=source, line=at)
 
     reader = _Reader(source, article)
     info = None
     if "article" in data:
-        (table,) = reader.tables(data, layout, "article")
+        (table,) = reader.tables(data, written, "article")
         info = reader.source_info(table)
-    entities = [reader.entity(table) for table in reader.tables(data, layout, "entity")]
-    for table in reader.tables(data, layout, "claim"):
+    entities = [reader.entity(table) for table in reader.tables(data, written, "entity")]
+    for table in reader.tables(data, written, "claim"):
         reader.claim(table)
     return Claims(info, tuple(entities), tuple(reader.facts), tuple(reader.references))
 
@@ -122,19 +135,10 @@ def _squash(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Block:
-    """Where one table of the file is written: its header line and the line of each field."""
-
-    kind: str
-    line: int
-    keys: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class _Table:
     kind: str
     fields: Mapping[str, object]
-    block: _Block
+    block: Block
 
     def line(self, name: str | None = None) -> int:
         return self.block.keys.get(name, self.block.line) if name else self.block.line
@@ -148,11 +152,12 @@ class _Reader:
         self.facts: list[Fact] = []
         self.references: list[tuple[str, int]] = []
         self.declared: dict[str, int] = {}  # entity key -> line of its key =
+        self.prose = Prose(article)
 
     def error(self, message: str, line: int | None) -> SourceError:
         return SourceError(message, source=self.source, line=line)
 
-    def tables(self, data: Mapping[str, object], layout: _Layout, kind: str) -> list[_Table]:
+    def tables(self, data: Mapping[str, object], layout: Layout, kind: str) -> list[_Table]:
         """The tables of one kind, each paired with the block it was written in."""
         value = data.get(kind, [])
         blocks = layout.get(kind, [])
@@ -174,7 +179,7 @@ class _Reader:
         for name in table.fields:
             if name not in required | optional:
                 known = ", ".join(sorted(required | optional))
-                message = f"unknown field {name!r} in {_written(table.kind)} (known: {known})"
+                message = f"unknown field {clip(name)} in {_written(table.kind)} (known: {known})"
                 raise self.error(message, table.line(name))
         missing = sorted(required - set(table.fields))
         if missing:
@@ -200,40 +205,66 @@ class _Reader:
         return tuple(values)
 
     def key(self, key: str, line: int) -> str:
-        if not KEY_PATTERN.match(key):
+        if not KEY_PATTERN.fullmatch(key):
             message = (
-                f"bad key {key!r}: keys are lower-case slugs, optionally with '/' segments "
+                f"bad key {clip(key)}: keys are lower-case slugs, optionally with '/' segments "
                 "(cliff-martinez, release/drive-soundtrack/vinyl)"
             )
             raise self.error(message, line)
+        kind = key.partition("/")[0]
+        if "/" in key and kind in RESERVED_KEYS:
+            message = f"bad key {clip(key)}: {kind}/… keys are minted by the graph itself"
+            raise self.error(message, line)
         return key
 
-    def curie(self, curie: str, line: int) -> str:
+    def curie(self, curie: str, line: int, kind: Kind | None = None) -> str:
         try:
-            iri = expand_curie(curie)
-        except KeyError:
-            raise self.error(f"unknown prefix in {curie!r}", line) from None
-        for namespace in _CLOSED:
-            if iri.startswith(str(namespace._NS)) and iri not in namespace:
-                raise self.error(f"{curie!r} is not a term of its vocabulary", line)
-        return curie
+            return check_term(curie, kind)
+        except TermError as exc:
+            raise self.error(str(exc), line) from None
 
     def evidence(self, table: _Table) -> Evidence:
+        """The sentences holding the quote; a quote the article has twice must say which one."""
         quote = self.text(table, "quote")
-        found = locate(self.article, quote)
-        if found is None:
-            message = f'quote not found in the article: "{_squash(quote)}"'
+        occurrence = table.fields.get("occurrence")
+        if occurrence is not None and (
+            not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1
+        ):
+            raise self.error("'occurrence' must be a whole number from 1", table.line("occurrence"))
+        wanted = occurrence or 1
+        found = self.prose.find(quote, max(wanted, 2))
+        if not found:
+            shown = _squash(quote)
+            shown = shown if len(shown) <= 300 else shown[:299] + "…"
+            message = f'quote not found in the article: "{shown}"'
             raise self.error(message, table.line("quote"))
-        return found
+        if occurrence is None and len(found) > 1:
+            count = self.prose.count(quote)
+            message = (
+                f"the quote occurs {count} times in the article (lines {found[0].line}, "
+                f"{found[1].line}…): say which with occurrence = 1 to {count}"
+            )
+            raise self.error(message, table.line("quote"))
+        if len(found) < wanted:
+            count = self.prose.count(quote)
+            message = f"occurrence = {wanted}, but the quote occurs {count} time(s) in the article"
+            raise self.error(message, table.line("occurrence"))
+        return found[wanted - 1]
+
+    def url(self, table: _Table, name: str) -> str:
+        try:
+            return check_url(self.text(table, name))
+        except ValueError as exc:
+            raise self.error(f"{name!r}: {exc}", table.line(name)) from None
 
     # -- the three kinds of table
 
     def source_info(self, table: _Table) -> SourceInfo:
         title = self.text(table, "title") if "title" in table.fields else self.article.title
-        url, license_, revision = (
-            self.text(table, name) if name in table.fields else None
-            for name in ("url", "license", "revision")
+        url, license_ = (
+            self.url(table, name) if name in table.fields else None for name in ("url", "license")
         )
+        revision = self.text(table, "revision") if "revision" in table.fields else None
         retrieved = None
         if "retrieved" in table.fields:
             value = table.fields["retrieved"]
@@ -253,10 +284,12 @@ class _Reader:
     def entity(self, table: _Table) -> Entity:
         key = self.key(self.text(table, "key"), table.line("key"))
         if key in self.declared:
-            message = f"duplicate key {key!r} (first declared on line {self.declared[key]})"
+            message = f"duplicate key {clip(key)} (first declared on line {self.declared[key]})"
             raise self.error(message, table.line("key"))
         self.declared[key] = table.line("key")
-        types = tuple(self.curie(t, table.line("type")) for t in self.texts(table, "type"))
+        types = tuple(
+            self.curie(t, table.line("type"), Kind.CLASS) for t in self.texts(table, "type")
+        )
         label = self.text(table, "label") if "label" in table.fields else None
         aliases = self.texts(table, "aliases")
         evidence = self.evidence(table)
@@ -264,7 +297,8 @@ class _Reader:
         quote = _squash(self.text(table, "quote"))
         if names and not any(_squash(n) in quote for n in names):
             written = " or ".join(repr(n) for n in names)
-            raise self.error(f"the entity's quote does not contain {written}", table.line("quote"))
+            message = f"the entity's quote does not contain {clip(written)}"
+            raise self.error(message, table.line("quote"))
         self.facts.extend(Fact(key, "rdf:type", Term(t), evidence) for t in types)
         if label:
             self.facts.append(Fact(key, "schema:name", Lit(label), evidence))
@@ -272,7 +306,7 @@ class _Reader:
 
     def claim(self, table: _Table) -> None:
         subject = self.key(self.text(table, "subject"), table.line("subject"))
-        prop = self.curie(self.text(table, "property"), table.line("property"))
+        prop = self.curie(self.text(table, "property"), table.line("property"), Kind.PROPERTY)
         if ("object" in table.fields) == ("value" in table.fields):
             raise self.error(
                 "a claim needs either an 'object' or a 'value' (not both)", table.line()
@@ -296,6 +330,7 @@ class _Reader:
 
     def literal(self, table: _Table, prop: str) -> Lit:
         raw = table.fields["value"]
+        line = table.line("value")
         if isinstance(raw, str):
             lexical, datatype = raw, "xsd:string"
         elif isinstance(raw, int) and not isinstance(raw, bool):
@@ -304,75 +339,31 @@ class _Reader:
             lexical, datatype = raw.isoformat(), "xsd:date"
         else:
             message = f"'value' must be a string, an integer or a date, not {type(raw).__name__}"
-            raise self.error(message, table.line("value"))
+            raise self.error(message, line)
         if "datatype" in table.fields:
             datatype = self.text(table, "datatype")
             if datatype not in _LEXICAL:
                 known = ", ".join(sorted(_LEXICAL))
-                message = f"unsupported datatype {datatype!r} (known: {known})"
+                message = f"unsupported datatype {clip(datatype)} (known: {known})"
                 raise self.error(message, table.line("datatype"))
+        if datatype != "xsd:string" and (digit := non_ascii_digit(lexical)) is not None:
+            raise self.error(f"{clip(lexical)} has the digit {digit!r}: write digits as 0-9", line)
         if not _LEXICAL[datatype](lexical):
-            raise self.error(f"{lexical!r} is not a valid {datatype}", table.line("value"))
+            raise self.error(f"{clip(lexical)} is not a valid {datatype} (or out of range)", line)
         least = INTEGER_MINIMUM.get(prop)
         if least is not None and datatype == "xsd:integer" and int(lexical) < least:
-            message = f"{lexical!r} is too small for {prop} (at least {least})"
-            raise self.error(message, table.line("value"))
+            raise self.error(f"{lexical!r} is too small for {prop} (at least {least})", line)
+        if prop == "dkg:position":
+            try:
+                parse_position(lexical.lstrip("+"))
+            except ValueError as exc:
+                raise self.error(str(exc), line) from None
         return Lit(lexical, datatype)
-
-
-# --------------------------------------------------------------------------- lines in the raw text
-
-_Layout = dict[str, list[_Block]]  # table kind -> its blocks in file order; "root" = top level
-_HEADER = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_-]+)\s*\]")
-_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
-_DELIMITERS = ('"""', "'''", '"', "'")
-
-
-def _layout(text: str) -> _Layout:
-    """Every table header and the line of each ``name =`` under it (outside strings)."""
-    current = _Block("root", 1)
-    layout: _Layout = {"root": [current]}
-    for number, line in _code_lines(text):
-        if header := _HEADER.match(line):
-            current = _Block(header[1], number)
-            layout.setdefault(current.kind, []).append(current)
-        elif key := _KEY.match(line):
-            current.keys.setdefault(key[1], number)
-    return layout
-
-
-def _code_lines(text: str) -> Iterator[tuple[int, str]]:
-    """The (1-based) lines that do not start inside a multi-line string."""
-    open_: str | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if open_ is None:
-            yield number, line
-        open_ = _string_after(line, open_)
-
-
-def _string_after(line: str, open_: str | None) -> str | None:
-    """The multi-line string still open at the end of ``line`` (given the one open at its start)."""
-    at = 0
-    while at < len(line):
-        if open_ is None:
-            if line[at] == "#":
-                return None
-            open_ = next((d for d in _DELIMITERS if line.startswith(d, at)), None)
-            at += len(open_) if open_ else 1
-        elif open_[0] == '"' and line[at] == "\\":
-            at += 2
-        elif line.startswith(open_, at):
-            at += len(open_)
-            open_ = None
-        else:
-            at += 1
-    return open_ if open_ in ('"""', "'''") else None
 
 
 def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
     """tomllib's message without its position, and the line ("at end of document": the last)."""
     message = str(exc)
-    if match := re.search(r"\s*\(at line (\d+), column \d+\)$", message):
-        return message[: match.start()], int(match[1])
-    message = re.sub(r"\s*\(at end of document\)$", "", message)
-    return message, max(1, len(text.splitlines()))
+    if match := re.search(r" \(at line ([0-9]+), column ([0-9]+)\)$", message):
+        return message[: match.start()], error_line(text, int(match[1]), int(match[2]))
+    return message.removesuffix(" (at end of document)"), max(1, len(split_lines(text)))
