@@ -38,7 +38,7 @@ from drivekg.source.lists import (
     DEFAULT_SEPARATORS,
     NameItem,
     NameRules,
-    names_written_whole,
+    WrittenWhole,
     split_names,
 )
 
@@ -95,7 +95,7 @@ class _Builder:
         self.facts = out.facts
         self.neighbours: dict[str, str] = {}  # folded field key -> the key of the album it names
         self.first_date: Lit | None = None
-        self._whole: list[tuple[int, set[str]]] | None = None
+        self.whole = WrittenWhole(article.lines)
         self.handlers: dict[str, Callable[[FieldRule, InfoboxField], None]] = {
             "album-type": self.album_type,
             "names": self.agents,
@@ -132,19 +132,12 @@ class _Builder:
 
     def names_in(self, item: InfoboxField, grammar: str) -> list[NameItem]:
         """The names of a field's value; names the rest of the article writes whole stay whole."""
-        elsewhere = {n for line, found in self.written_whole() if line != item.line for n in found}
         return split_names(
-            item.value, self.rules(grammar), elsewhere=elsewhere, known=self.names.spellings()
+            item.value,
+            self.rules(grammar),
+            elsewhere=self.whole.elsewhere(item.line),
+            known=self.names.spellings(),
         )
-
-    def written_whole(self) -> list[tuple[int, set[str]]]:
-        if self._whole is None:
-            self._whole = [
-                (number, found)
-                for number, line in enumerate(self.article.lines, 1)
-                if (found := names_written_whole(line))
-            ]
-        return self._whole
 
     def release(self, edition: str | None, ev: Evidence) -> str:
         """The key of the edition ``edition`` names (the infobox's own release for None)."""

@@ -7,12 +7,11 @@ graph (``drivekg.graph``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from drivekg.errors import SourceError
 from drivekg.facts.album import build_album
 from drivekg.facts.conflicts import fact_order, reconcile
-from drivekg.facts.kinds import read_tables
 from drivekg.facts.listings import read_listings
 from drivekg.facts.names import Names, settle_types
 from drivekg.facts.tables import build_tables
@@ -56,12 +55,9 @@ def extract(
     names = Names(claims.entities)
     infobox = build_album(article, names, conventions)
     album = infobox.album
-    tables, charts_and_awards = read_tables(article, names, album, conventions)
-    table_facts = build_tables(replace(article, tables=charts_and_awards), names, album)
+    tables = build_tables(article, names, album, conventions)
     track_facts, tracks_not_read = read_listings(article, names, album, conventions)
-    facts = settle_types(
-        [*claims.facts, *infobox.facts, *tables.facts, *table_facts, *track_facts]
-    )
+    facts = settle_types([*claims.facts, *infobox.facts, *tables.facts, *track_facts])
     _check_references(claims, facts, claims_source)
     settled, conflicts = reconcile(set(facts))
     ordered = sorted(set(settled), key=fact_order)

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 
 from drivekg.errors import SourceError
 from drivekg.facts.names import Names, typed
-from drivekg.facts.rows import Recognised, align, recognise
+from drivekg.facts.rows import Recognised
 from drivekg.facts.tracks import Listed, track_facts
 from drivekg.iris import slug
-from drivekg.records import Article, Evidence, Fact, FilledRow, Lit, NotRead, Ref, Table, Term
+from drivekg.records import Evidence, Fact, FilledRow, Lit, NotRead, Ref, Term
 from drivekg.source.conventions import Conventions, fold
 from drivekg.source.grammar import BadValue, NotThisGrammar, Period, parse_length, parse_when
-from drivekg.source.lists import DEFAULT_SEPARATORS, NameRules, split_names
+from drivekg.source.lists import DEFAULT_SEPARATORS, NameRules, WrittenWhole, split_names
 from drivekg.source.tracks import Track
 
-__all__ = ["KindFacts", "build_kind", "read_tables"]
+__all__ = ["KindFacts", "build_kind"]
 
 RELEASE_TYPES = ("schema:MusicRelease", "mo:Release")
 LABEL_TYPES = ("schema:Organization", "mo:Label")
@@ -40,44 +40,6 @@ class KindFacts:
     not_read: list[NotRead] = field(default_factory=list)
 
 
-BUILT_ELSEWHERE = frozenset({"chart", "awards"})  # facts.tables builds these
-
-
-def read_tables(
-    article: Article, names: Names, album: str | None, c: Conventions
-) -> tuple[KindFacts, tuple[Table, ...]]:
-    """The facts of every table of a kind built here, what was not read, and the chart and
-    awards tables left for ``facts.tables``. A table of no known kind is reported line by line."""
-    out = KindFacts()
-    rest: list[Table] = []
-    for table in article.tables:
-        found = recognise(table, c)
-        if found is not None and found.kind.key in BUILT_ELSEWHERE:
-            rest.append(table)
-            continue
-        if found is None or album is None:
-            reason = (
-                f"a table of no kind the conventions know (header {table.header_text!r})"
-                if found is None
-                else f"a {found.kind.key} table with no infobox naming the album"
-            )
-            out.not_read.extend(_table_lines(table, reason))
-            continue
-        rows, skipped = align(table, found, c)
-        built = build_kind(found, rows, album=album, names=names, c=c, source=article.source)
-        out.facts.extend(built.facts)
-        out.not_read.extend([*skipped, *built.not_read])
-    return out, tuple(rest)
-
-
-def _table_lines(table: Table, reason: str) -> list[NotRead]:
-    lines = [NotRead(table.header_line, table.header_text, reason)]
-    if table.caption is not None and table.caption_line is not None:
-        lines.append(NotRead(table.caption_line, table.caption, reason))
-    lines += [NotRead(row.line, row.text, reason) for row in table.rows]
-    return lines
-
-
 def build_kind(
     found: Recognised,
     rows: list[FilledRow],
@@ -86,10 +48,12 @@ def build_kind(
     names: Names,
     c: Conventions,
     source: str,
+    whole: WrittenWhole | None = None,
 ) -> KindFacts:
     """The facts of the rows of one table of kind certifications, release-history or
     track-listing."""
     builder = _Kind(found, album, names, c, source)
+    builder.whole = whole
     handler = {
         "certifications": builder.certification,
         "release-history": builder.release,
@@ -109,6 +73,7 @@ class _Kind:
     ) -> None:
         self.found, self.album, self.names, self.c, self.source = found, album, names, c, source
         self.out = KindFacts()
+        self.whole: WrittenWhole | None = None
 
     def evidence(self, row: FilledRow, *columns: str) -> Evidence:
         filled = {row.filled[c] for c in columns if c in row.filled}
@@ -145,9 +110,7 @@ class _Kind:
             else:
                 number = re.sub(r"[^0-9]", "", match["number"])
                 units_ev = self.evidence(row, "units")
-                facts.append(
-                    Fact(key, "dkg:certifiedUnits", Lit(number, "xsd:integer"), units_ev)
-                )
+                facts.append(Fact(key, "dkg:certifiedUnits", Lit(number, "xsd:integer"), units_ev))
 
     # -- release history
 
@@ -195,7 +158,8 @@ class _Kind:
 
     def labels(self, row: FilledRow, release: str) -> None:
         ev = self.evidence(row, "label")
-        for item in split_names(row.cells.get("label", ""), self.rules("labels")):
+        around = self.whole.elsewhere(row.line) if self.whole is not None else set()
+        for item in split_names(row.cells.get("label", ""), self.rules("labels"), elsewhere=around):
             if item.placeholder:
                 continue
             key, facts = self.names.introduce(
@@ -229,6 +193,6 @@ class _Kind:
                 writers=row.cells.get("writer") or None,
             )
             listed.append(Listed(int(digits), track, Evidence(row.line, row.text)))
-        facts, skipped = track_facts(self.album, listed, self.names, self.c)
+        facts, skipped = track_facts(self.album, listed, self.names, self.c, self.whole)
         self.out.facts.extend(facts)
         self.out.not_read.extend(skipped)

@@ -16,6 +16,7 @@ from drivekg.facts.tracks import Listed, track_facts
 from drivekg.records import Article, Evidence, Fact, ListItem, NotRead
 from drivekg.source.conventions import Conventions
 from drivekg.source.grammar import BadValue
+from drivekg.source.lists import WrittenWhole
 from drivekg.source.tracks import parse_track
 
 __all__ = ["read_listings"]
@@ -42,6 +43,7 @@ def read_listings(
     skipped: list[NotRead] = []
     if album is None:
         return facts, skipped
+    whole = WrittenWhole(article.lines)
     for run in _runs(article.items):
         in_section = c.section_kind(run[0].section) == "track-listing"
         listed: list[Listed] = []
@@ -60,7 +62,7 @@ def read_listings(
             listed.append(Listed(item.number, track, Evidence(item.line, text)))
         if not in_section and unread:
             continue  # a numbered list of something else: prose
-        built, notes = track_facts(album, listed, names, c)
+        built, notes = track_facts(album, listed, names, c, whole)
         facts.extend(built)
         skipped.extend([*unread, *notes])
     return facts, skipped

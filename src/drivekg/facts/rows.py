@@ -169,7 +169,7 @@ def _place(
     columns first, then the rightmost columns (what a row loses to rowspans is on its left)."""
     if len(cells) > MAX_CELLS or len(cells) > len(columns):
         return None
-    best: tuple[int, tuple[int, ...]] | None = None
+    best: tuple[tuple[int, tuple[int, ...]], tuple[int, ...]] | None = None
     for chosen in itertools.combinations(range(len(columns)), len(cells)):
         if not all(
             fits[found.column(columns[i]).holds](cell)
@@ -178,8 +178,8 @@ def _place(
             continue
         own = sum(1 for i in chosen if columns[i] not in found.kind.fill)
         score = (-own, tuple(-i for i in chosen))  # then the rightmost: rowspans are on the left
-        if best is None or score < best:
-            best = score
+        if best is None or score < best[0]:
+            best = (score, chosen)
     if best is None:
         return None
     return {columns[i]: cell for i, cell in zip(best[1], cells, strict=True)}

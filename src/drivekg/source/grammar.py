@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from drivekg.records import Lit
 from drivekg.source.values import parse_date, parse_duration
+from drivekg.text import clip, non_ascii_digit
 
 __all__ = [
     "BadValue",
@@ -161,6 +162,8 @@ def parse_when(text: str) -> When:
     """A date (``2010-12-03``, ``December 3, 2010``, ``3 December 2010``, ``June 1977``, ``1977``)
     or a period of two of them (``2008–2010``, ``March 5–16, 1977``, ``4 January 1999 – 18 April
     2000``, with an en dash, a hyphen or "to")."""
+    if (digit := non_ascii_digit(text)) is not None:
+        raise BadValue(f"date {clip(text)} has the digit {digit!r}: write digits as 0-9")
     if len(text) > 4 * MAX_WHEN:
         raise NotThisGrammar(f"not a date or a period: {text[:MAX_WHEN]!r}…")
     text = _fold(text)
@@ -302,12 +305,16 @@ def parse_dated_list(value: str) -> list[tuple[str, Dated | None]]:
     return _greedy(value, _dated_item, longest=4)
 
 
-_LENGTH = re.compile(r"[0-9]{1,4}:[0-9]{2}(?::[0-9]{2})?")
+_LENGTH = re.compile(r"[0-9]+:[0-9]+(?::[0-9]+)?")
 
 
 def parse_length(text: str) -> Lit:
-    """``70:18``, ``180:35`` or ``1:02:35`` -> an xsd:duration."""
+    """``70:18``, ``180:35`` or ``1:02:35`` -> an xsd:duration; a value shaped like a length
+    that cannot be one (``70:75``, forty digits of minutes, other digits than 0-9) is
+    ``BadValue``."""
     text = text.strip()
+    if (digit := non_ascii_digit(text)) is not None and ":" in text:
+        raise BadValue(f"length {clip(text)} has the digit {digit!r}: write digits as 0-9")
     if not _LENGTH.fullmatch(text):
         raise NotThisGrammar(f"not a length (m:ss or h:mm:ss): {text!r}")
     try:

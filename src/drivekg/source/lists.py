@@ -28,6 +28,7 @@ __all__ = [
     "NameItem",
     "NameRules",
     "display_of",
+    "WrittenWhole",
     "names_written_whole",
     "split_names",
 ]
@@ -184,6 +185,19 @@ def names_written_whole(text: str) -> set[str]:
             continue
         found.add(match.group())
     return found
+
+
+class WrittenWhole:
+    """The names each line of an article writes whole (``names_written_whole``), found once."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.by_line = [
+            (n, found) for n, line in enumerate(lines, 1) if (found := names_written_whole(line))
+        ]
+
+    def elsewhere(self, line: int) -> set[str]:
+        """The names written whole on every line but ``line`` (the list being split)."""
+        return {name for n, found in self.by_line if n != line for name in found}
 
 
 # ----------------------------------------------------------------------- link target / display
