@@ -180,3 +180,14 @@ def test_a_year_end_chart_and_a_row_with_no_position(ferry: Extraction) -> None:
     [entry] = {f.subject for f in ferry.facts if f.value == Term("dkg:ChartEntry")}
     assert values(ferry.facts, entry, "dkg:chartKind") == {Term("dkg:YearEndChart")}
     assert [(n.line, n.reason) for n in ferry.not_read] == [(27, "a chart row with no position")]
+
+
+def test_a_column_no_kind_reads_is_reported_cell_by_cell() -> None:
+    """A "Notes" column in a chart table: each written cell is listed as not read."""
+    text = (ARTICLES / "ivy-and-lane.txt").read_text(encoding="utf-8")
+    text = text.replace("| Chart (2004) | Position |", "| Chart (2004) | Position | Notes |")
+    text = text.replace(
+        "| Invented Live Albums (ILA) | 37 |", "| Invented Live Albums (ILA) | 37 | re-entry |"
+    )
+    found = extract(text, article_source="i.txt")
+    assert (26, "re-entry") in [(n.line, n.text) for n in found.not_read]

@@ -130,6 +130,10 @@ def align(table: Table, found: Recognised, c: Conventions) -> tuple[list[FilledR
     skipped: list[NotRead] = []
     above: FilledRow | None = None
     for row in table.rows:
+        for header, key, cell in zip(table.header, order, row.cells, strict=False):
+            if key is None and cell:  # a column the kind does not read: say so, cell by cell
+                reason = f"a cell under {header!r}, a column {kind.key} tables are not read for"
+                skipped.append(NotRead(row.line, cell, reason))
         as_written = {k: cell for k, cell in zip(order, row.cells, strict=False) if k is not None}
         shifted = _shifted(row)
         complete = all(
