@@ -84,7 +84,10 @@ def test_bullets_are_prose_and_a_cut_heading_is_the_only_line_not_read(
 ) -> None:
     """Bullets (nested, or looking like ``Key: value``) are prose; ``==Legacy (cut`` is not
     read; headings without spaces or at levels 3 and 4 are headings."""
-    assert [(n.line, n.text) for n in lanterns.not_read] == [(58, "==Legacy (cut")]
+    assert [(n.line, n.text) for n in lanterns.not_read] == [
+        (39, "- Corran Lisle"),
+        (63, "==Legacy (cut"),
+    ]
     sections = {p.section for p in lanterns.article.paragraphs}
     assert {"Background", "Strings", "Notes"} <= sections
     assert 'Additional strings: Corran Lisle, on "Paper Boats".' in {
@@ -154,7 +157,7 @@ def test_an_awards_table_with_a_title_row_synonyms_and_shifted_rows(lanterns: Ex
     sound = "nomination/harbor-film-circle/2020-02-01/best-sound-design/wren-halloway"
     assert values(lanterns.facts, sound, "dkg:result") == {Term("dkg:ResultUnknown")}
     [date] = about(lanterns.facts, sound, "dkg:ceremonyDate")
-    assert date.evidence.filled_from == 55  # the row it continues
+    assert date.evidence.filled_from == 60  # the row it continues
     assert values(lanterns.facts, "wren-halloway", "schema:award") == {
         Lit("Lantern Critics Guild: Best Score")
     }
@@ -191,3 +194,21 @@ def test_a_column_no_kind_reads_is_reported_cell_by_cell() -> None:
     )
     found = extract(text, article_source="i.txt")
     assert (26, "re-entry") in [(n.line, n.text) for n in found.not_read]
+
+
+def test_personnel_lines_are_contributors_with_their_roles(lanterns: Extraction) -> None:
+    """``- Name – role, role`` under Personnel: a schema:Role per person with the roles as
+    written; ``A and B – strings`` is two; a line with no role is reported."""
+    role = f"role/{LANTERNS}/wren-halloway"
+    assert values(lanterns.facts, role, "schema:contributor") == {Ref("wren-halloway")}
+    assert values(lanterns.facts, role, "schema:roleName") == {
+        Lit("composer"),
+        Lit("producer"),
+        Lit("toy piano"),
+    }
+    assert values(lanterns.facts, LANTERNS, "schema:contributor") == {
+        Ref(role),
+        Ref(f"role/{LANTERNS}/milo-ferrant"),
+        Ref(f"role/{LANTERNS}/ada-brightwater"),
+    }
+    assert (39, "- Corran Lisle") in [(n.line, n.text) for n in lanterns.not_read]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from drivekg.errors import SourceError
 from drivekg.facts.album import build_album
 from drivekg.facts.conflicts import fact_order, reconcile
-from drivekg.facts.listings import read_listings
+from drivekg.facts.listings import read_listings, read_personnel
 from drivekg.facts.names import Names, settle_types
 from drivekg.facts.tables import build_tables
 from drivekg.iris import slug
@@ -57,12 +57,17 @@ def extract(
     album = infobox.album
     tables = build_tables(article, names, album, conventions)
     track_facts, tracks_not_read = read_listings(article, names, album, conventions)
-    facts = settle_types([*claims.facts, *infobox.facts, *tables.facts, *track_facts])
+    people_facts, people_not_read = read_personnel(article, names, album, conventions)
+    facts = settle_types(
+        [*claims.facts, *infobox.facts, *tables.facts, *track_facts, *people_facts]
+    )
     _check_references(claims, facts, claims_source)
     settled, conflicts = reconcile(set(facts))
     ordered = sorted(set(settled), key=fact_order)
     source = claims.source or SourceInfo(key=f"article/{slug(article.title)}", title=article.title)
-    not_read = sorted({*article.not_read, *infobox.not_read, *tables.not_read, *tracks_not_read})
+    not_read = sorted(
+        {*article.not_read, *infobox.not_read, *tables.not_read, *tracks_not_read, *people_not_read}
+    )
     return Extraction(article, source, album, tuple(ordered), tuple(conflicts), tuple(not_read))
 
 

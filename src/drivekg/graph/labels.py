@@ -169,6 +169,10 @@ class Labeler:
             start, end = first(node, SDO.startDate), first(node, SDO.endDate)
             span = self._text(start, sub) + (f"–{self._text(end, sub)}" if end != start else "")
             return f"Recorded {span}"
+        if SDO.Role in types:  # a personnel line: who, and what they did
+            roles = sorted(str(r) for r in g.objects(node, SDO.roleName))
+            who = self._text(first(node, SDO.contributor), sub)
+            return f"{who}: {', '.join(roles)}" if roles else who
         if SDO.Rating in types:
             value, best = first(node, SDO.ratingValue), first(node, SDO.bestRating)
             return f"Rating {value}" + (f"/{best}" if best is not None else "")
