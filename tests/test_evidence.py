@@ -25,7 +25,7 @@ from drivekg.cli import main
 from drivekg.graph.validate import validate
 from drivekg.sparql.query import bundled_query, rows
 from drivekg.sparql.store import execute, open_store
-from drivekg.vocab import DKG, OA, PREFIXES, PROV, SDO
+from drivekg.vocab import DKG, OA, PREFIXES, PROV, SDO, SKOS
 
 from .conftest import ARTICLE, ROOT
 from .test_publish import Server, server  # noqa: F401  (the oxigraph serve fixture)
@@ -469,9 +469,9 @@ def test_a_typed_date_filter_drops_the_coarser_dates(out: Path) -> None:
 
 
 def test_language_tags_are_on_the_article_words_only(graph: Graph) -> None:
-    """Names, descriptions, genres and a review's words are @en; quotes, hashes and a letter
-    grade are not tagged."""
-    english = {SDO.name, SDO.description, SDO.genre, SDO.reviewBody}
+    """Names, descriptions, genres' labels and a review's words are @en; quotes, hashes and a
+    letter grade are not tagged."""
+    english = {SDO.name, SDO.description, SKOS.prefLabel, SKOS.altLabel, SDO.reviewBody}
     for s, p, o in graph:
         if p in english:
             assert isinstance(o, Literal) and o.language == "en", (s, p, o)

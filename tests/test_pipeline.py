@@ -108,14 +108,12 @@ def test_broken_article_leaves_out_untouched(
     before = tree(out)
     broken = tmp_path / "broken.txt"
     lines = ARTICLE.read_text().splitlines()
-    lines[44] = "| Danish Albums (Hitlisten) | 96 | extra |"
+    lines[53] = lines[53].replace("June 3, 2012", "June 31, 2012")
     broken.write_text("\n".join(lines) + "\n")
     capsys.readouterr()
     assert main(["build", str(broken), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"drivekg: {broken}:45: table row has 3 cells, expected 2"] or (
-        len(err) == 1 and err[0].endswith("broken.txt:45: table row has 3 cells, expected 2")
-    )
+    assert len(err) == 1 and err[0].startswith("drivekg: ") and "broken.txt:54: " in err[0]
     assert tree(out) == before
 
 

@@ -61,7 +61,12 @@ def test_readme_example_output_is_real(command: str, shown: str, tmp_path: Path)
     """Running the README's command prints what the README shows (build timing aside)."""
     pipeline, _, head = command.partition(" | head -")
     argv = shlex.split(pipeline)[1:]
+    shown_out = "out"
     if argv[0] == "build":
+        if "--out" in argv:  # the README's own output directory, written to tmp_path instead
+            at = argv.index("--out")
+            shown_out = argv[at + 1].rstrip("/")
+            del argv[at : at + 2]
         argv += ["--out", str(tmp_path / "out")]
     result = subprocess.run(
         [sys.executable, "-m", "drivekg", *argv],
@@ -71,7 +76,7 @@ def test_readme_example_output_is_real(command: str, shown: str, tmp_path: Path)
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    output = result.stdout.replace("\r\n", "\n").replace(str(tmp_path / "out"), "out")
+    output = result.stdout.replace("\r\n", "\n").replace(str(tmp_path / "out"), shown_out)
     if head:
         output = "\n".join(output.splitlines()[: int(head)])
     normalize = re.compile(r"\d+\.\d s\b")

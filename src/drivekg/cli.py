@@ -66,6 +66,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         article_text = read_text(article_path, shown=shown(article_path))
         claims_text = read_text(claims_path, shown=shown(claims_path)) if claims_path else None
+        conventions = [
+            (read_text(Path(name), shown=shown(Path(name))), shown(Path(name)))
+            for name in args.conventions
+        ]
     except OSError as exc:
         return fail(f"{exc.filename}: {exc.strerror}")
     except DriveKGError as exc:
@@ -76,9 +80,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             article_source=shown(article_path),
             claims_text=claims_text,
             claims_source=shown(claims_path) if claims_path else "",
+            conventions=conventions,
             base=base,
             max_facts=args.max_facts or None,
         )
+        if args.strict and result.not_read:
+            for item in result.not_read:
+                where = f"{shown(article_path)}:{item.line}"
+                print(f"drivekg: {where}: not read: {item.reason}: {item.text!r}", file=sys.stderr)
+            return EXIT_ERROR
         validation, outputs = render(result)
         write_tree(Path(args.out), outputs)
     except TooLargeError as exc:
@@ -93,6 +103,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(
         f"  {len(g)} triples, {len(result.facts)} facts with evidence, "
         f"{len(result.conflicts)} conflict(s), {time.perf_counter() - started:.1f} s"
+    )
+    print(
+        f"  {result.lines_not_read} line(s) not read"
+        + (f" (listed in {args.out}/report.md)" if result.not_read else "")
     )
     counts = ", ".join(f"{name}\N{NO-BREAK SPACE}{count}" for name, count in class_counts(result))
     wrapped = textwrap.fill(counts, width=96, initial_indent="  ", subsequent_indent="    ")
@@ -357,6 +371,18 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("article", nargs="?", help="article text (default: the bundled Drive article)")
     b.add_argument("--claims", help="claims file (default: ARTICLE's .claims.toml, when present)")
     b.add_argument("--no-claims", action="store_true", help="build from infobox and tables only")
+    b.add_argument(
+        "--conventions",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="conventions read on top of the bundled ones (repeatable; docs/conventions.md)",
+    )
+    b.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse to build (exit 2) while any line of the article is not read",
+    )
     b.add_argument("--out", default="out", help="output directory (default: out)")
     b.add_argument(
         "--max-facts", type=_count, default=DEFAULT_MAX_FACTS, metavar="N",

@@ -5,7 +5,7 @@ Takes values, not paths: the CLI reads files, ``files`` writes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from drivekg.errors import TooLargeError
 from drivekg.facts.extract import extract
@@ -19,6 +19,7 @@ from drivekg.outputs.report import render_report
 from drivekg.outputs.site import render_site
 from drivekg.outputs.void import render_void
 from drivekg.serialize import context, dumps_json, serialize
+from drivekg.source.conventions import load_conventions
 
 
 def build(
@@ -27,11 +28,13 @@ def build(
     article_source: str,
     claims_text: str | None = None,
     claims_source: str = "claims.toml",
+    conventions: Sequence[tuple[str, str]] = (),
     base: str,
     max_facts: int | None = None,
 ) -> Publication:
     """Extract the article's facts and assemble them into a graph under ``base``.
 
+    ``conventions`` are (text, source) of conventions files read on top of the bundled one.
     ``max_facts`` bounds the size of a build: past it, ``TooLargeError`` is raised before the
     graph is made (the graph, its validation and its site all grow with the number of facts).
     """
@@ -40,6 +43,7 @@ def build(
         article_source=article_source,
         claims_text=claims_text,
         claims_source=claims_source,
+        conventions=load_conventions(extra=conventions),
     )
     if max_facts is not None and len(ex.facts) > max_facts:
         sources = article_source + (f" + {claims_source}" if claims_text is not None else "")
@@ -48,7 +52,9 @@ def build(
     graph = build_graph(
         ex.facts, ex.conflicts, base=base, source=ex.source, article=ex.article, about=ex.album
     )
-    return Publication(ex.article, ex.source, ex.album, ex.facts, ex.conflicts, graph, base)
+    return Publication(
+        ex.article, ex.source, ex.album, ex.facts, ex.conflicts, graph, base, ex.not_read
+    )
 
 
 # Output files. A renderer takes the build and its validation and returns the files it writes

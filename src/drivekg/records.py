@@ -78,6 +78,29 @@ class Table:
     rows: tuple[Row, ...]
 
 
+@dataclass(frozen=True, order=True)
+class NotRead:
+    """A line of the article, or a part of one, that the build does not turn into facts, and why.
+
+    Listed under "Not read" in ``report.md``; ``drivekg build --strict`` makes each an error.
+    """
+
+    line: int
+    text: str  # the line or the part of it, verbatim
+    reason: str
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A bulleted (``- text``, indented for nesting) or numbered (``1. text``) line of the body."""
+
+    section: str
+    line: int
+    depth: int  # 0 for a top-level item, 1 for an item indented under it, ...
+    number: int | None  # the number of a numbered item
+    text: str  # without the bullet or number
+
+
 @dataclass(frozen=True)
 class Article:
     source: str  # file name, for messages
@@ -87,6 +110,8 @@ class Article:
     infobox: Infobox | None
     paragraphs: tuple[Paragraph, ...]
     tables: tuple[Table, ...]
+    items: tuple[ListItem, ...] = ()  # bulleted and numbered lines (also in paragraphs, as prose)
+    not_read: tuple[NotRead, ...] = ()  # lines the parser could not place
 
 
 # --------------------------------------------------------------------------- facts with evidence

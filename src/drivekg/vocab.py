@@ -88,6 +88,20 @@ class DKG(DefinedNamespace):
     highlightedTrack: URIRef  # a track a review singles out
     marketedBy: URIRef  # who marketed an edition ("a vinyl edition ..., marketed by Mondo")
 
+    # album conventions (resources/data/conventions.toml)
+    albumType: URIRef  # infobox "Type" as a concept (album-type/soundtrack)
+    chronology: URIRef  # infobox "Chronology": the series the previous/next albums belong to
+    follows: URIRef  # infobox "Prev Title": this album follows that one
+    followedBy: URIRef  # infobox "Next Title"
+    variousFor: URIRef  # "various artists" in place of names: the property they stand for
+    region: URIRef  # where an edition was released or a certification given, as written
+
+    # certifications (a certifications table)
+    Certification: URIRef  # n-ary: an item certified at a level in a region, for so many units
+    certifiedItem: URIRef
+    certification: URIRef  # the level, as written ("Gold", "2× Platinum")
+    certifiedUnits: URIRef
+
     # evidence, the source, conflicts
     statedIn: URIRef  # node -> the passages that state all of its triples
     sha256: URIRef  # the SHA-256 of the article text the build read

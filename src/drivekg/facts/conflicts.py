@@ -69,7 +69,8 @@ def reconcile(facts: Iterable[Fact]) -> tuple[list[Fact], list[Conflict]]:
             for coarse in _coarser(value):
                 precise.setdefault(coarse, value)
         merged = [
-            fact if fact.value not in refined
+            fact
+            if fact.value not in refined
             else Fact(fact.subject, fact.property, precise[fact.value], fact.evidence)
             for fact in group
         ]

@@ -38,15 +38,19 @@ class Names:
         *,
         implied: Iterable[str] = (),
         fallback: Iterable[str] = (),
+        alternates: Iterable[str] = (),
     ) -> tuple[str, list[Fact]]:
         """The key for ``name`` plus the facts a mention states.
 
         ``implied`` types follow from the role the name is written in (a "Label" is a record
         label); ``fallback`` are the types given only when nobody declared the name and the role
         implies nothing (``AGENT``: an agent, and for schema.org consumers a ``schema:Thing``):
-        the graph does not guess whether it is a person or a band.
+        the graph does not guess whether it is a person or a band. ``alternates`` are other
+        spellings the article gives for it (``schema:alternateName``).
         """
         key = self.key(name)
+        if not self.declared(key):  # an alternate spelling may be what a claims file declares
+            key = next((k for a in alternates if self.declared(k := self.key(a))), key)
         types = list(implied)
         if not types and not self.declared(key):
             types = list(fallback)
@@ -54,7 +58,18 @@ class Names:
         label = self.entities[key].label if self.declared(key) else name
         if label == name:
             facts.append(Fact(key, "schema:name", Lit(name), evidence))
+        known = {label.casefold() if label else "", *(a.casefold() for a in self.aliases(key))}
+        for alternate in alternates:
+            if alternate.casefold() not in known | {name.casefold()}:
+                facts.append(Fact(key, "schema:alternateName", Lit(alternate), evidence))
         return key, facts
+
+    def aliases(self, key: str) -> tuple[str, ...]:
+        return self.entities[key].aliases if self.declared(key) else ()
+
+    def spellings(self) -> list[str]:
+        """Every label and alias the claims file declares (names it knows whole)."""
+        return sorted({n for e in self.entities.values() for n in (e.label, *e.aliases) if n})
 
 
 def typed(key: str, types: Iterable[str], evidence: Evidence) -> Iterator[Fact]:

@@ -97,17 +97,20 @@ class Passages:
         if article.infobox is not None:
             box = article.infobox
             start, end = self._span(box.line, box.name)
-            self._add(box.line, box.name, _Unit(start, end, box.line, (self._block(start, end),),
-                                                 "text"))
+            self._add(
+                box.line, box.name, _Unit(start, end, box.line, (self._block(start, end),), "text")
+            )
             for field in box.fields:
                 parts = field_of(article.lines[field.line - 1].strip())
                 assert parts is not None  # the parser read this line as a field
                 key = self._block(*self._span(field.line, parts[0]))
-                value = self._block(*self._span(field.line, parts[1], key.end
-                                                - self._offsets[field.line - 1]))
+                value = self._block(
+                    *self._span(field.line, parts[1], key.end - self._offsets[field.line - 1])
+                )
                 start, end = self._span(field.line, field.text)
-                self._add(field.line, field.text, _Unit(start, end, field.line, (key, value),
-                                                        "field"))
+                self._add(
+                    field.line, field.text, _Unit(start, end, field.line, (key, value), "field")
+                )
         for paragraph in article.paragraphs:
             run: list[tuple[int, str, _Unit]] = []
             columns: dict[int, int] = {}
@@ -177,13 +180,20 @@ class Passages:
     def _passage(self, unit: _Unit) -> Passage:
         if unit not in self._made:
             exact = self.text[unit.start : unit.end]
-            twins = sorted(u.start for u in set(self._units.values())
-                           if self.text[u.start : u.end] == exact)
+            twins = sorted(
+                u.start for u in set(self._units.values()) if self.text[u.start : u.end] == exact
+            )
             key = f"{self.prefix_key}/{digest(exact, str(twins.index(unit.start)))}"
             prefix, suffix = self._context(unit) if self.text.count(exact) > 1 else (None, None)
             self._made[unit] = Passage(
-                start=unit.start, end=unit.end, line=unit.line, exact=exact, key=key,
-                fragment=self._fragment(unit), prefix=prefix, suffix=suffix,
+                start=unit.start,
+                end=unit.end,
+                line=unit.line,
+                exact=exact,
+                key=key,
+                fragment=self._fragment(unit),
+                prefix=prefix,
+                suffix=suffix,
                 continues=unit.continues,
             )
         return self._made[unit]
@@ -236,20 +246,33 @@ class Passages:
         """Up to three words before and after the unit, from its own or the next block."""
         index = self._position[id(unit.blocks[0])]
         first, last = unit.blocks[0], unit.blocks[-1]
-        before_text = self.text[first.start : unit.start] if unit.start > first.start else (
-            self.text[self._blocks[index - 1].start : self._blocks[index - 1].end]
-            if index > 0 else "")
+        before_text = (
+            self.text[first.start : unit.start]
+            if unit.start > first.start
+            else (
+                self.text[self._blocks[index - 1].start : self._blocks[index - 1].end]
+                if index > 0
+                else ""
+            )
+        )
         after_index = self._position[id(last)]
-        after_text = self.text[unit.end : last.end] if unit.end < last.end else (
-            self.text[self._blocks[after_index + 1].start : self._blocks[after_index + 1].end]
-            if after_index + 1 < len(self._blocks) else "")
+        after_text = (
+            self.text[unit.end : last.end]
+            if unit.end < last.end
+            else (
+                self.text[self._blocks[after_index + 1].start : self._blocks[after_index + 1].end]
+                if after_index + 1 < len(self._blocks)
+                else ""
+            )
+        )
         before = " ".join(_words(before_text)[-3:]) or None
         after = " ".join(_words(after_text)[:3]) or None
         return before, after
 
     def _occurrences(self, term: str) -> list[tuple[int, int, _Block]]:
         pattern = re.compile(
-            (r"(?<!\w)" if term[:1].isalnum() else "") + re.escape(term)
+            (r"(?<!\w)" if term[:1].isalnum() else "")
+            + re.escape(term)
             + (r"(?!\w)" if term[-1:].isalnum() else ""),
             re.IGNORECASE,
         )

@@ -1,8 +1,10 @@
-"""Tables -> chart entries and award nominations (n-ary nodes, one per row).
+"""Tables -> facts: chart entries and award nominations here, the other kinds in ``facts.kinds``.
 
-A table's kind is read from its header: a first column ``Chart (years)`` with a position column is
-a chart table; ``Award`` … ``Result`` is an awards table. Any other table is an error, never
-skipped silently.
+A table's kind is recognised by its header, as ``conventions.toml`` spells each kind's columns
+(``facts.rows.recognise``); its rows come lined up under their columns, continuation rows filled
+down (``facts.rows.align``). A table of no kind the conventions know, and a row a builder cannot
+read (no position, a result word the conventions do not list, an empty required cell), is
+reported as not read, never dropped silently; a date that cannot be is an error.
 
 An awards table row is read as Wikidata reads a nomination: the Award column names the
 organisation that confers the award (a ``schema:Organization``), the Category column an award
@@ -14,168 +16,200 @@ category at a dated ceremony, with its result.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
 
 from drivekg.errors import SourceError
+from drivekg.facts.kinds import KindFacts, build_kind
 from drivekg.facts.names import AGENT, THING, Names, typed
+from drivekg.facts.rows import Recognised, align, recognise
 from drivekg.iris import slug
-from drivekg.records import Article, Evidence, Fact, FilledRow, Lit, Ref, Table, Term
-from drivekg.source.article import fill_down
-from drivekg.source.values import parse_date, parse_position, parse_years
+from drivekg.records import Article, Evidence, Fact, FilledRow, Lit, NotRead, Ref, Table, Term
+from drivekg.source.conventions import Conventions, fold
+from drivekg.source.grammar import BadValue, NotThisGrammar, Period, parse_when
+from drivekg.source.lists import WrittenWhole
+from drivekg.source.values import parse_position, parse_years
 from drivekg.text import clip
 
-CHART_KINDS = {"weekly": "dkg:WeeklyChart", "year-end": "dkg:YearEndChart"}
-RESULTS = {
-    "": "dkg:ResultUnknown",
-    "won": "dkg:Won",
-    "win": "dkg:Won",
-    "nominated": "dkg:Nominated",
-}
-NOMINEE_COLUMNS = ("Recipients", "Recipient", "Recipient(s)", "Nominee", "Nominees", "Nominee(s)")
-# An awards table spans Award, Date and Nominee over the categories of one award; a continuation
-# row therefore holds the cells of these columns only.
-AWARD_OWN_COLUMNS = ("Category", "Result")
+__all__ = ["build_tables"]
+
+_NO_POSITION = frozenset({"—", "–", "-", "x"})  # "did not chart"
 _SONG = re.compile(r'^"(?P<title>[^"]+)" by (?P<artists>.+)$')
 # Applied to the artists with white space folded to single spaces: "\s+and\s+" over a long run of
 # spaces would try every start in the run (quadratic).
 _ARTIST_SPLIT = re.compile(r" featuring | feat\. | and |, ?")
 
 
-def build_tables(article: Article, names: Names, item: str | None) -> list[Fact]:
-    """Every row of every table as facts; ``item`` is the album the article is about."""
-    facts: list[Fact] = []
+def build_tables(article: Article, names: Names, item: str | None, c: Conventions) -> KindFacts:
+    """Every row of every table as facts, and what was not read; ``item`` is the album."""
+    out = KindFacts()
+    whole = WrittenWhole(article.lines)
     for table in article.tables:
-        header = table.header
-        if header[0].startswith("Chart") and _position_column(table):
-            facts.extend(_charts(article, table, names, item))
-        elif "Award" in header and "Result" in header:
-            facts.extend(_awards(article, table, names))
+        found = recognise(table, c)
+        if found is None:
+            reason = f"a table of no kind the conventions know (header {clip(table.header_text)})"
+            out.not_read.extend(_lines(table, reason))
+            continue
+        if item is None and found.kind.key != "awards":
+            reason = f"a {found.kind.key} table with no infobox naming the album"
+            out.not_read.extend(_lines(table, reason))
+            continue
+        rows, skipped = align(table, found, c)
+        out.not_read.extend(skipped)
+        if found.kind.key == "chart":
+            assert item is not None
+            built = _Charts(article, table, found, c).build(rows, names, item)
+        elif found.kind.key == "awards":
+            built = _Awards(article, found, c).build(rows, names)
         else:
-            raise SourceError(
-                f"cannot tell what this table holds (header {clip(table.header_text)}); "
-                "expected a chart table (Chart …, Peak position) "
-                "or an awards table (Award … Result)",
-                source=article.source,
-                line=table.header_line,
+            assert item is not None
+            built = build_kind(
+                found, rows, album=item, names=names, c=c, source=article.source, whole=whole
             )
-    return facts
+        out.facts.extend(built.facts)
+        out.not_read.extend(built.not_read)
+    return out
 
 
-def _position_column(table: Table) -> str | None:
-    return next((h for h in table.header if h.casefold().endswith("position")), None)
+def _lines(table: Table, reason: str) -> list[NotRead]:
+    lines = [NotRead(table.header_line, table.header_text, reason)]
+    if table.caption is not None and table.caption_line is not None:
+        lines.append(NotRead(table.caption_line, table.caption, reason))
+    return lines + [NotRead(row.line, row.text, reason) for row in table.rows]
 
 
-def _charts(article: Article, table: Table, names: Names, item: str | None) -> Iterator[Fact]:
-    def error(message: str, line: int) -> SourceError:
-        return SourceError(message, source=article.source, line=line)
+class _Charts:
+    """A chart table: a row per chart, the position the album reached on it."""
 
-    if item is None:
-        raise error("a chart table needs an infobox naming what is charted", table.header_line)
-    position_column = _position_column(table)
-    assert position_column is not None
-    caption = (table.caption or "").casefold()
-    kind = next((k for k in CHART_KINDS if caption.startswith(k)), None)
-    try:
-        years = parse_years(table.header[0])
-    except ValueError as exc:
-        raise error(str(exc), table.header_line) from exc
-    header_ev = Evidence(table.header_line, table.header_text)
-    caption_ev = Evidence(table.caption_line or table.header_line, table.caption or "")
-    for row in table.rows:
-        if row.continues is not None:
-            raise error("a chart table row cannot continue the row above", row.line)
-        chart_name, position_text = row.cells[0], row.cells[table.header.index(position_column)]
-        ev = Evidence(row.line, row.text)
+    def __init__(self, article: Article, table: Table, found: Recognised, c: Conventions) -> None:
+        self.source, self.table = article.source, table
+        header = found.headers["chart"]
         try:
-            position = parse_position(position_text)
+            self.years = parse_years(header)
         except ValueError as exc:
-            raise error(str(exc), row.line) from exc
-        chart, chart_facts = names.introduce(chart_name, ev, implied=("dkg:Chart",))
-        period = "-".join(sorted({y.lexical for y in years})) if years else "unknown"
-        key = f"chart-entry/{item}/{chart}/{kind or 'unknown'}/{period}"
-        yield from chart_facts
-        yield from typed(key, ("dkg:ChartEntry",), ev)
-        yield Fact(key, "dkg:chartedItem", Ref(item), ev)
-        yield Fact(key, "dkg:chart", Ref(chart), ev)
-        yield Fact(key, "dkg:position", position, ev)
-        if kind:
-            yield Fact(key, "dkg:chartKind", Term(CHART_KINDS[kind]), caption_ev)
-        if years:
-            yield Fact(key, "dkg:periodStart", years[0], header_ev)
-            yield Fact(key, "dkg:periodEnd", years[1], header_ev)
-
-
-def _awards(article: Article, table: Table, names: Names) -> Iterator[Fact]:
-    def error(message: str, line: int) -> SourceError:
-        return SourceError(message, source=article.source, line=line)
-
-    header = table.header
-    date_column = next((h for h in header if h.startswith("Date")), None)
-    nominee_column = next((h for h in header if h in NOMINEE_COLUMNS), None)
-    if date_column is None or nominee_column is None or "Category" not in header:
-        raise error(
-            "an awards table needs Award, Date…, Category, Recipients (or Nominee) and Result",
-            table.header_line,
+            raise SourceError(str(exc), source=article.source, line=table.header_line) from exc
+        self.header_ev = Evidence(table.header_line, table.header_text)
+        said = table.caption if table.caption is not None else table.section
+        self.kind = next(
+            (k.term for k in c.chart_kinds if any(fold(said).startswith(w) for w in k.words)),
+            None,
         )
-    for row in fill_down(table, AWARD_OWN_COLUMNS, source=article.source):
+        self.kind_ev = (
+            Evidence(table.caption_line, table.caption)
+            if table.caption is not None and table.caption_line is not None
+            else None
+        )
 
-        def evidence(*columns: str, row: FilledRow = row) -> Evidence:
+    def build(self, rows: list[FilledRow], names: Names, item: str) -> KindFacts:
+        out = KindFacts()
+        period = "-".join(sorted({y.lexical for y in self.years})) if self.years else "unknown"
+        kind_key = {"dkg:WeeklyChart": "weekly", "dkg:YearEndChart": "year-end"}
+        for row in rows:
+            chart_name, written = row.cells.get("chart", ""), row.cells.get("position", "")
+            if not chart_name or written.strip().casefold() in _NO_POSITION or not written:
+                out.not_read.append(NotRead(row.line, row.text, "a chart row with no position"))
+                continue
+            try:
+                position = parse_position(written)
+            except ValueError as exc:
+                if written.strip().isdigit():  # a number that cannot be a position: an error
+                    raise SourceError(str(exc), source=self.source, line=row.line) from exc
+                out.not_read.append(NotRead(row.line, row.text, str(exc)))
+                continue
+            ev = Evidence(row.line, row.text)
+            chart, chart_facts = names.introduce(chart_name, ev, implied=("dkg:Chart",))
+            kind = kind_key.get(self.kind or "", self.kind or "unknown")
+            key = f"chart-entry/{item}/{chart}/{slug(kind)}/{period}"
+            out.facts.extend(chart_facts)
+            out.facts.extend(typed(key, ("dkg:ChartEntry",), ev))
+            out.facts.append(Fact(key, "dkg:chartedItem", Ref(item), ev))
+            out.facts.append(Fact(key, "dkg:chart", Ref(chart), ev))
+            out.facts.append(Fact(key, "dkg:position", position, ev))
+            if self.kind is not None:
+                kind_ev = self.kind_ev or Evidence(row.line, row.text)
+                out.facts.append(Fact(key, "dkg:chartKind", Term(self.kind), kind_ev))
+            if self.years:
+                out.facts.append(Fact(key, "dkg:periodStart", self.years[0], self.header_ev))
+                out.facts.append(Fact(key, "dkg:periodEnd", self.years[1], self.header_ev))
+        return out
+
+
+class _Awards:
+    """An awards table: a row per nomination."""
+
+    def __init__(self, article: Article, found: Recognised, c: Conventions) -> None:
+        self.source, self.found, self.c = article.source, found, c
+
+    def build(self, rows: list[FilledRow], names: Names) -> KindFacts:
+        out = KindFacts()
+        for row in rows:
+            skipped = self.row(row, names, out.facts)
+            if skipped is not None:
+                out.not_read.append(NotRead(row.line, row.text, skipped))
+        return out
+
+    def row(self, row: FilledRow, names: Names, facts: list[Fact]) -> str | None:
+        """The facts of one row, or why it is not read."""
+        cells = row.cells
+
+        def evidence(*columns: str) -> Evidence:
             """The row; where a value was filled down from the row above, say from which line."""
             filled = {row.filled[c] for c in columns if c in row.filled}
             return Evidence(row.line, row.text, min(filled) if filled else None)
 
-        cells = row.cells
-        for column in ("Award", date_column, "Category", nominee_column):
-            if not cells[column]:
-                raise error(f"awards table row has an empty {column!r} cell", row.line)
+        for column in ("award", "date", "category", "nominee"):
+            if not cells.get(column):
+                return f"an awards row with no {self.found.headers[column]!r}"
         try:
-            date = parse_date(cells[date_column])
-        except ValueError as exc:
-            raise error(str(exc), row.line) from exc
-        result = RESULTS.get(cells["Result"].casefold())
-        if result is None:
-            known = ", ".join(repr(r) for r in RESULTS if r)
-            message = f"unknown result {clip(cells['Result'])} (known: {known}, or empty)"
-            raise error(message, row.line)
+            date = parse_when(cells["date"])
+        except BadValue as exc:
+            raise SourceError(str(exc), source=self.source, line=row.line) from exc
+        except NotThisGrammar:
+            return f"not a date: {clip(cells['date'])}"
+        if isinstance(date, Period):
+            return f"a ceremony date that is a period: {clip(cells['date'])}"
+        result = "dkg:ResultUnknown"
+        if cells.get("result"):
+            found = self.c.results.get(fold(cells["result"]))
+            if found is None:
+                return f"a result the conventions do not list: {clip(cells['result'])}"
+            result = found
 
-        award_ev = evidence("Award")
+        award_ev = evidence("award")
         conferrer, conferrer_facts = names.introduce(
-            cells["Award"], award_ev, implied=("schema:Organization",)
+            cells["award"], award_ev, implied=("schema:Organization",)
         )
-        yield from conferrer_facts
-        category = f"award/{conferrer}/{slug(cells['Category'])}"
-        category_ev = evidence("Award", "Category")
-        yield from typed(category, ("dkg:AwardCategory",), category_ev)
-        yield Fact(category, "schema:name", Lit(cells["Category"]), evidence("Category"))
-        yield Fact(category, "dkg:conferredBy", Ref(conferrer), category_ev)
-        nominee_ev = evidence(nominee_column)
-        nominee = yield from _nominee(cells[nominee_column], names, nominee_ev)
-        key = f"nomination/{conferrer}/{date.lexical}/{slug(cells['Category'])}/{nominee}"
+        facts.extend(conferrer_facts)
+        category = f"award/{conferrer}/{slug(cells['category'])}"
+        category_ev = evidence("award", "category")
+        facts.extend(typed(category, ("dkg:AwardCategory",), category_ev))
+        facts.append(Fact(category, "schema:name", Lit(cells["category"]), evidence("category")))
+        facts.append(Fact(category, "dkg:conferredBy", Ref(conferrer), category_ev))
+        nominee_ev = evidence("nominee")
+        nominee, nominee_facts = _nominee(cells["nominee"], names, nominee_ev)
+        facts.extend(nominee_facts)
+        key = f"nomination/{conferrer}/{date.lexical}/{slug(cells['category'])}/{nominee}"
         row_ev = Evidence(row.line, row.text)
-        yield from typed(key, ("dkg:AwardNomination",), row_ev)
-        yield Fact(key, "dkg:awardCategory", Ref(category), evidence("Award", "Category"))
-        yield Fact(key, "dkg:ceremonyDate", date, evidence(date_column))
-        yield Fact(key, "dkg:nominee", Ref(nominee), nominee_ev)
-        yield Fact(key, "dkg:result", Term(result), evidence("Result"))
+        facts.extend(typed(key, ("dkg:AwardNomination",), row_ev))
+        facts.append(Fact(key, "dkg:awardCategory", Ref(category), category_ev))
+        facts.append(Fact(key, "dkg:ceremonyDate", date, evidence("date")))
+        facts.append(Fact(key, "dkg:nominee", Ref(nominee), nominee_ev))
+        facts.append(Fact(key, "dkg:result", Term(result), evidence("result")))
         if result == "dkg:Won":  # schema:award means an award won, and only then
-            text = f"{cells['Award']}: {cells['Category']}"
-            yield Fact(nominee, "schema:award", Lit(text), row_ev)
+            text = f"{cells['award']}: {cells['category']}"
+            facts.append(Fact(nominee, "schema:award", Lit(text), row_ev))
+        return None
 
 
-def _nominee(text: str, names: Names, ev: Evidence) -> Generator[Fact, None, str]:
-    """The nominee as the cell names it: a song (``"Title" by Artist featuring Artist``) or a name.
-
-    Returns the nominee's key (through ``yield from``).
-    """
+def _nominee(text: str, names: Names, ev: Evidence) -> tuple[str, list[Fact]]:
+    """The nominee as the cell names it: a song (``"Title"``, ``"Title" by Artist featuring
+    Artist``) or a name; its key and the facts that introduce it."""
+    if len(text) > 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        return names.introduce(text[1:-1], ev, implied=("schema:MusicRecording",))  # a song
     song = _SONG.match(text)
     if not song:
-        key, facts = names.introduce(text, ev, fallback=THING)
-        yield from facts
-        return key
+        return names.introduce(text, ev, fallback=THING)
     key, facts = names.introduce(song["title"], ev, implied=("schema:MusicRecording",))
-    yield from facts
     for artist in _ARTIST_SPLIT.split(" ".join(song["artists"].split())):
         artist_key, artist_facts = names.introduce(artist, ev, fallback=AGENT)
-        yield from artist_facts
-        yield Fact(key, "schema:byArtist", Ref(artist_key), ev)
-    return key
+        facts.extend(artist_facts)
+        facts.append(Fact(key, "schema:byArtist", Ref(artist_key), ev))
+    return key, facts

@@ -50,7 +50,7 @@ STATEMENT = "statement/"  # key prefix of the RDF 1.1 statement nodes
 # Properties whose plain-text values are the article's English words.
 ENGLISH = frozenset(
     {"schema:name", "schema:description", "schema:genre", "schema:reviewBody",
-     "schema:alternateName"}
+     "schema:alternateName", "skos:prefLabel", "skos:altLabel"}
 )
 
 

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from drivekg.layout import resource
-from drivekg.vocab import DKG, PREFIXES, RDF, RDFS, SDO, XSD
+from drivekg.vocab import DKG, PREFIXES, RDF, RDFS, SDO, SKOS, XSD
 
 __all__ = ["Labeler", "curie", "humanize", "term_label"]
 
@@ -117,7 +117,7 @@ class Labeler:
     def _label(self, node: Node, depth: int) -> str:
         if isinstance(node, Literal):
             return literal_text(node)
-        for prop in (SDO.name, RDFS.label):
+        for prop in (SDO.name, SKOS.prefLabel, RDFS.label):
             value = self.first(node, prop)
             if value is not None:
                 return str(value)
@@ -165,6 +165,14 @@ class Labeler:
             outlet = first(node, SDO.publisher)
             text = "Review" + (f" by {self._text(author, sub)}" if author is not None else "")
             return text + (f" ({self._text(outlet, sub)})" if outlet is not None else "")
+        if SDO.Event in types and (node, SDO.startDate, None) in g:  # a recording session
+            start, end = first(node, SDO.startDate), first(node, SDO.endDate)
+            span = self._text(start, sub) + (f"–{self._text(end, sub)}" if end != start else "")
+            return f"Recorded {span}"
+        if SDO.Role in types:  # a personnel line: who, and what they did
+            roles = sorted(str(r) for r in g.objects(node, SDO.roleName))
+            who = self._text(first(node, SDO.contributor), sub)
+            return f"{who}: {', '.join(roles)}" if roles else who
         if SDO.Rating in types:
             value, best = first(node, SDO.ratingValue), first(node, SDO.bestRating)
             return f"Rating {value}" + (f"/{best}" if best is not None else "")

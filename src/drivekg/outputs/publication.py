@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from drivekg.formats import FORMATS
 from drivekg.layout import dump_name
-from drivekg.records import Article, Conflict, Fact, SourceInfo
+from drivekg.records import Article, Conflict, Fact, NotRead, SourceInfo
 from drivekg.serialize import serialize
 
 __all__ = ["Publication"]
@@ -28,6 +28,12 @@ class Publication:
     conflicts: tuple[Conflict, ...]
     graph: Graph
     base: str
+    not_read: tuple[NotRead, ...] = ()  # what the article says that the build did not read
+
+    @property
+    def lines_not_read(self) -> int:
+        """How many lines of the article have something the build did not read."""
+        return len({n.line for n in self.not_read})
 
     @cached_property
     def dumps(self) -> dict[str, bytes]:

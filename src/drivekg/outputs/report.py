@@ -143,6 +143,8 @@ def render_report(build: Publication, validation: Validation) -> str:
         cells = " | ".join(str(counts[kind]) for kind in KINDS)
         total = sum(counts.values())
         lines.append(f"| {edition} | {cells} | {total} | {evidence_share(counts):.0%} |")
+    lines += ["", "## Not read", ""]
+    lines += _not_read(build)
     lines += ["", "## Validation", ""]
     if validation.conforms:
         lines.append("The graph conforms to the SHACL shapes shipped with drivekg.")
@@ -152,3 +154,34 @@ def render_report(build: Publication, validation: Validation) -> str:
         for focus, shape, path, message in validation.violations:
             lines.append(f"| `{curie(focus)}` | `{curie(shape)}` | `{curie(path)}` | {message} |")
     return "\n".join(lines) + "\n"
+
+
+def _not_read(build: Publication) -> list[str]:
+    """What the article says that the build did not turn into facts, line by line, and why."""
+    article = build.article
+    prose = [p for p in article.paragraphs if p.text]
+    quoted = {f.evidence.line for f in build.facts}
+    prose_lines = sorted({s.line for p in prose for s in p.sentences})
+    lines = [
+        f"{build.lines_not_read} line(s) of `{article.source.rsplit('/', 1)[-1]}` hold something "
+        "the build did not read; `drivekg build --strict` refuses to build while there is any.",
+        "",
+    ]
+    if build.not_read:
+        lines += ["| line | text | why |", "|---|---|---|"]
+        for item in build.not_read:
+            text = _cell(item.text)
+            reason = " ".join(item.reason.split()).replace("|", "\\|")
+            lines.append(f"| {item.line} | {text} | {reason} |")
+        lines.append("")
+    said = [n for n in prose_lines if n in quoted]
+    lines.append(
+        f"Prose: {len(prose_lines)} line(s) of paragraphs and lists, read as text to quote; facts "
+        f"come from prose only through a claims file, which quotes {len(said)} of them."
+    )
+    return lines
+
+
+def _cell(text: str, width: int = 120) -> str:
+    text = " ".join(text.split()).replace("|", "\\|")
+    return f"`{text}`" if len(text) <= width else f"`{text[: width - 1]}…`"

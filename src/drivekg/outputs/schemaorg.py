@@ -15,7 +15,8 @@ The output is what crawlers document (``"@context": "https://schema.org"``, comp
 - a literal is its lexical form (a JSON number for integers and decimals, ``@language`` kept);
   schema.org's context types dates itself, so ``xsd:`` datatypes are not repeated;
 - a node spelled out once is referred to by ``{"@id": …}`` everywhere else; past ``depth`` a node
-  is a stub (``@id``, ``@type``, ``name``).
+  is a stub (``@id``, ``@type``, ``name``);
+- a concept (a genre, ``skos:Concept``) is its preferred label: ``"genre": "Ambient music"``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from drivekg.vocab import OA, RDF, SDO, XSD
+from drivekg.vocab import OA, RDF, SDO, SKOS, XSD
 
 __all__ = ["CONTEXT", "DEPTH", "describe", "has_view", "local_name"]
 
@@ -161,6 +162,9 @@ class _Walker:
             return None  # the graph has no blank nodes; a view never invents one
         if _is_schema(obj):
             return {"@id": str(obj)}  # an enumeration member: schema:CDFormat, ...
+        if (obj, RDF.type, SKOS.Concept) in self.graph:  # a genre: its name, as search engines read
+            label = self.graph.value(obj, SKOS.prefLabel)
+            return _literal(label) if isinstance(label, Literal) else {"@id": str(obj)}
         if _described(self.graph, obj):
             # spelled out once, where it is nearest the root (breadth-first distance);
             # everywhere else, including back to the root, a reference

@@ -9,14 +9,21 @@ The format::
     Lead paragraph. Sentences.
 
     == Section ==
-    Paragraph.
+    Paragraph, possibly over several lines.
+    - A bullet
+      - A nested bullet
+    1. A numbered line
 
       - Optional table caption**
 
+    | Optional title row | | |
     | Header | Header | |
     | cell | cell | |
 
-Anything the parser cannot read raises ``SourceError`` ("article.txt:LINE: what is wrong").
+Headings have two to six ``=`` on each side, with or without spaces inside. A line the parser
+cannot place (a heading cut short, a table row that is not one) is a ``NotRead`` record of the
+article, listed in the build report; only what is not an article at all (no title line) raises
+``SourceError`` ("article.txt:LINE: what is wrong").
 """
 
 from __future__ import annotations
@@ -29,18 +36,16 @@ from drivekg.errors import SourceError
 from drivekg.records import (
     Article,
     Evidence,
-    FilledRow,
     Infobox,
     InfoboxField,
+    ListItem,
+    NotRead,
     Paragraph,
     Row,
     Sentence,
     Table,
 )
-from drivekg.text import BOM, clip, split_lines
-
-_YEAR_FOLLOWS = re.compile(r"\s*\d{4}\b")  # \d, not [0-9]: a date with other digits stays one
-# item, so parse_date can say what is wrong with it
+from drivekg.text import BOM, split_lines
 
 # A sentence ends at . ! or ? (optionally closing a quotation) before white space and a capital
 # letter or an opening quote -- unless the full stop ends a known abbreviation, or we are inside
@@ -92,6 +97,19 @@ def field_of(line: str) -> tuple[str, str] | None:
     return key.strip(), value.strip()
 
 
+def item_of(line: str) -> tuple[int, int | None, str] | None:
+    """``- text`` / ``  - text`` (a bullet, nested by its indent) or ``1. text`` (numbered) ->
+    (depth, number or None, text); None for any other line (a table caption included)."""
+    text = line.lstrip(" ")
+    depth = (len(line) - len(text)) // 2
+    if text.startswith("- ") and text[2:].strip():
+        return None if caption_of(line) is not None else (depth, None, text[2:].strip())
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if 0 < digits <= 4 and text[digits : digits + 2] == ". " and text[digits + 2 :].strip():
+        return depth, int(text[:digits]), text[digits + 2 :].strip()
+    return None
+
+
 def parse_article(text: str, source: str) -> Article:
     """Read the whole article; the first problem found is raised with its line."""
     return _Parser(text, source).parse()
@@ -102,6 +120,13 @@ class _Parser:
         self.text, self.source = text, source
         self.lines = tuple(split_lines(text.removeprefix(BOM)))
         self.pos = 0  # index into lines
+        self.not_read: list[NotRead] = []
+        self.items: list[ListItem] = []
+
+    def skip(self, reason: str, line: int | None = None) -> None:
+        """Leave a line unread, saying why (and go on)."""
+        number = line or self.pos + 1
+        self.not_read.append(NotRead(number, self.lines[number - 1].strip(), reason))
 
     def error(self, message: str, line: int | None = None) -> SourceError:
         return SourceError(message, source=self.source, line=line or self.pos + 1)
@@ -118,13 +143,17 @@ class _Parser:
             line = self.lines[self.pos]
             if not line.strip():
                 self.pos += 1
-            elif (heading := heading_of(line)) is not None:
+            elif (heading := heading_of(line.strip())) is not None:
                 section = heading
                 self.pos += 1
+            elif line.startswith("="):
+                self.skip("a heading cut short, or a title line inside the article")
+                self.pos += 1
             elif caption_of(line) is not None or line.startswith("|"):
-                tables.append(self.table(section))
-            elif line.startswith("- ") or line.startswith("="):
-                raise self.error(f"cannot read this line here: {clip(line.strip())}")
+                if (table := self.table(section)) is not None:
+                    tables.append(table)
+            elif (item := item_of(line)) is not None:
+                paragraphs.append(self.item(section, *item))
             else:
                 paragraphs.append(self.paragraph(section))
         return Article(
@@ -135,6 +164,8 @@ class _Parser:
             infobox=infobox,
             paragraphs=tuple(paragraphs),
             tables=tuple(tables),
+            items=tuple(self.items),
+            not_read=tuple(self.not_read),
         )
 
     def title(self) -> str:
@@ -157,24 +188,22 @@ class _Parser:
         if start + 1 >= len(self.lines) or not self.lines[start + 1].startswith("- "):
             return None
         name = self.lines[start].strip()
+        if heading_of(name) is not None or name.startswith(("|", "- ", "=")):
+            return None  # a heading or a table before a list: the article has no infobox
         fields: list[InfoboxField] = []
         self.pos = start + 1
+        seen: dict[str, int] = {}
         while self.pos < len(self.lines) and self.lines[self.pos].startswith("- "):
             raw = self.lines[self.pos]
             key_value = field_of(raw)
             if key_value is None or not key_value[1]:
-                raise self.error(f"infobox line is not '- Key: value': {clip(raw.strip())}")
-            fields.append(InfoboxField(*key_value, self.pos + 1, raw.strip()))
+                self.skip("an infobox line that is not '- Key: value'")
+            elif key_value[0] in seen:
+                self.skip(f"an infobox field given twice (first on line {seen[key_value[0]]})")
+            else:
+                seen[key_value[0]] = self.pos + 1
+                fields.append(InfoboxField(*key_value, self.pos + 1, raw.strip()))
             self.pos += 1
-        seen: dict[str, int] = {}
-        for field_ in fields:
-            if field_.key in seen:
-                raise self.error(
-                    f"infobox field {clip(field_.key)} given twice "
-                    f"(first on line {seen[field_.key]})",
-                    line=field_.line,
-                )
-            seen[field_.key] = field_.line
         return Infobox(name=name, line=start + 1, fields=tuple(fields))
 
     # -- paragraphs: consecutive text lines
@@ -186,98 +215,90 @@ class _Parser:
             line = self.lines[self.pos]
             if not line.strip() or line.startswith(("|", "- ", "=")):
                 break
-            if caption_of(line) is not None:
+            if caption_of(line) is not None or item_of(line) is not None:
                 break
             parts.append((self.pos + 1, line.strip()))
             self.pos += 1
         text = " ".join(part for _, part in parts)
         return Paragraph(section, start + 1, text, tuple(_sentences(parts)))
 
+    # -- list items: a line each, a paragraph of one sentence (quotable as prose)
+
+    def item(self, section: str, depth: int, number: int | None, text: str) -> Paragraph:
+        line = self.lines[self.pos].strip()
+        self.items.append(ListItem(section, self.pos + 1, depth, number, text))
+        self.pos += 1
+        return Paragraph(section, self.pos, line, (Sentence(line, self.pos),))
+
     # -- tables
 
-    def table(self, section: str) -> Table:
+    def table(self, section: str) -> Table | None:
+        """A table (None when there is none to read, its lines then reported as not read).
+
+        The text format keeps a table's shape loosely: a title flattened into a first row of one
+        cell (``| Awards | | |``) is the caption; a trailing column with no name, and cells a row
+        leaves off at its end, are empty; a row with more written cells than the header has
+        columns, or that is not a row, is not read.
+        """
         caption_line: int | None = None
         if (caption := caption_of(self.lines[self.pos])) is not None:
             caption_line = self.pos + 1
             self.pos += 1
             self.skip_blank()
             if self.pos >= len(self.lines) or not self.lines[self.pos].startswith("|"):
-                raise self.error("a table caption must be followed by a table", line=caption_line)
-        header_line = self.pos + 1
-        header_text = self.lines[self.pos].strip()
-        header = self.cells(header_text)
-        if any(not h for h in header[:-1]) or not header[0]:
-            raise self.error("a table header needs a name for every column but the last")
-        if len(set(header)) != len(header):
-            raise self.error("a table header names the same column twice")
-        self.pos += 1
-        raw_rows: list[Row] = []
+                self.skip("a table caption with no table after it", line=caption_line)
+                return None
+        written: list[tuple[int, str, tuple[str, ...]]] = []
         while self.pos < len(self.lines) and self.lines[self.pos].startswith("|"):
             text = self.lines[self.pos].strip()
-            cells = self.cells(text)
-            if len(cells) != len(header):
-                raise self.error(f"table row has {len(cells)} cells, expected {len(header)}")
-            raw_rows.append(Row(self.pos + 1, text, cells))
+            if len(text) < 2 or not text.endswith("|"):
+                self.skip("a table row that does not end with '|'")
+            else:
+                cells = tuple(c.strip() for c in text[1:-1].split("|"))
+                written.append((self.pos + 1, text, cells))
             self.pos += 1
-        if not raw_rows:
-            raise self.error("a table needs at least one row under its header", line=header_line)
-        if not header[-1]:  # the trailing empty column: nothing may be written in it
-            for row in raw_rows:
-                if row.cells[-1]:
-                    raise self.error("a cell under an unnamed column is not empty", line=row.line)
+        if written and len(written) > 1 and _title_row(written[0][2], written[1][2]):
+            line, _, cells = written.pop(0)
+            if caption is None:
+                caption, caption_line = cells[0], line
+            else:
+                self.skip("a title row under the table's caption", line=line)
+        if not written:
+            return None
+        header_line, header_text, header = written[0]
+        while header and not header[-1]:  # a trailing column with no name
             header = header[:-1]
-            raw_rows = [Row(r.line, r.text, r.cells[:-1]) for r in raw_rows]
+        if len(written) == 1 or not header:
+            self.skip("a table header with no rows under it", line=header_line)
+            return None
+        raw_rows: list[Row] = []
+        for line, text, cells in written[1:]:
+            if any(cells[len(header) :]):
+                self.skip("a table row with more cells than its header has columns", line=line)
+                continue
+            cells = (cells + ("",) * len(header))[: len(header)]
+            raw_rows.append(Row(line, text, cells))
         rows = tuple(_mark_continuations(raw_rows))
         return Table(section, caption, caption_line, header, header_line, header_text, rows)
 
-    def cells(self, text: str) -> tuple[str, ...]:
-        if not (text.startswith("|") and text.endswith("|")) or len(text) < 2:
-            raise self.error("a table row must start and end with '|'")
-        return tuple(cell.strip() for cell in text[1:-1].split("|"))
+
+def _title_row(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """A row of one written cell, first, above a row of several: a flattened table title."""
+    return bool(first[0]) and not any(first[1:]) and sum(1 for c in second if c) > 1
 
 
 def _mark_continuations(rows: Sequence[Row]) -> Iterable[Row]:
-    """A row filling fewer than half the cells of the row above continues it (collapsed rowspan)."""
+    """A row whose written cells all come first, at least two fewer than the row above has,
+    continues that row (a collapsed rowspan: its cells were shifted left). ``facts.rows`` lines
+    its cells up under their columns."""
     previous: Row | None = None
     for row in rows:
         filled = sum(1 for cell in row.cells if cell)
-        if previous is not None and filled > 0 and 2 * filled < sum(1 for c in previous.cells if c):
+        shifted = filled > 0 and not any(row.cells[filled:])
+        if previous is not None and shifted and filled + 2 <= sum(1 for c in previous.cells if c):
             row = Row(row.line, row.text, row.cells, continues=previous.line)
         yield row
         previous = row if row.continues is None else previous
-
-
-def fill_down(table: Table, own_columns: Sequence[str], *, source: str) -> list[FilledRow]:
-    """Resolve every row to a full header -> value mapping.
-
-    A continuation row holds, in order, the cells of the columns that were *not* spanned
-    (``own_columns``, a property of the kind of table); every other column is filled down from the
-    row it continues, and ``FilledRow.filled`` records where each filled value came from so the
-    evidence can show it.
-    """
-    by_line: dict[int, FilledRow] = {}
-    result: list[FilledRow] = []
-    own = [c for c in table.header if c in own_columns]
-    for row in table.rows:
-        if row.continues is None:
-            filled = FilledRow(row.line, row.text, dict(zip(table.header, row.cells, strict=True)))
-        else:
-            above = by_line[row.continues]
-            cells = dict(above.cells)
-            given = list(row.cells)
-            for column in own:
-                cells[column] = given.pop(0) if given else ""
-            if any(given):
-                raise SourceError(
-                    f"continuation row has more cells than the columns {own} it can hold",
-                    source=source,
-                    line=row.line,
-                )
-            sources = {c: above.filled.get(c, above.line) for c in table.header if c not in own}
-            filled = FilledRow(row.line, row.text, cells, sources)
-        by_line[row.line] = filled
-        result.append(filled)
-    return result
 
 
 def _sentences(parts: Sequence[tuple[int, str]]) -> Iterable[Sentence]:
@@ -349,35 +370,3 @@ def locate(article: Article, quote: str) -> Evidence | None:
     """The sentence span of the prose that contains the first occurrence of ``quote``."""
     found = Prose(article).find(quote, 1)
     return found[0] if found else None
-
-
-def split_items(value: str) -> list[tuple[str, str | None]]:
-    """``57:16 (standard), 78:02 (deluxe)`` -> [("57:16", "standard"), ("78:02", "deluxe")].
-
-    Commas inside parentheses, and the comma of a date ("September 19, 2011"), do not split.
-    """
-    items: list[str] = []
-    depth, start = 0, 0
-    for at, char in enumerate(value):
-        if char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "," and depth == 0 and not _YEAR_FOLLOWS.match(value, at + 1):
-            items.append(value[start:at])
-            start = at + 1
-    items.append(value[start:])
-    result: list[tuple[str, str | None]] = []
-    for item in (i.strip() for i in items):
-        if not item:
-            continue
-        result.append(_qualified(item))
-    return result
-
-
-def _qualified(item: str) -> tuple[str, str | None]:
-    """``78:02 (deluxe)`` -> ("78:02", "deluxe"): a last parenthesis with no parenthesis inside."""
-    if item.endswith(")"):
-        opening = item.rfind("(")
-        value, qualifier = item[:opening].rstrip(), item[opening + 1 : -1]
-        if opening >= 0 and value and ")" not in qualifier:
-            return value, qualifier.strip()
-    return item, None
