@@ -51,91 +51,27 @@ def _error_bytes(status: int, title: str, detail: str) -> bytes:
     return json.dumps({"error": {"status": status, "title": title, "detail": detail}}).encode()
 
 
-class _GuardedH11Protocol(H11Protocol):
-    header_timeout = 10.0
-    body_timeout = 30.0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._phase: str | None = None
-        self._timer: asyncio.TimerHandle | None = None
-
-    def _sync_phase(self) -> None:
-        state = self.conn.their_state
-        phase = "head" if state is h11.IDLE else "body" if state is h11.SEND_BODY else None
-        if phase == self._phase:
-            return
-        self._phase = phase
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if phase is not None and not self.transport.is_closing():
-            seconds = self.header_timeout if phase == "head" else self.body_timeout
-            self._timer = self.loop.call_later(seconds, self._expire, phase, seconds)
-
-    def _expire(self, phase: str, seconds: float) -> None:
-        self._timer = None
-        if self.transport.is_closing():
-            return
-        log.info("closing a connection from %s: the request %s took longer than %g s",
-                 self.client, phase, seconds)
-        if phase == "head" and self.conn.our_state is h11.IDLE:
-            body = _error_bytes(408, "Request Timeout",
-                                f"the request head was not received within {seconds:g} s")
-            self.transport.write(
-                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-                b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
-        self.transport.close()
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._sync_phase()
-
-    def handle_events(self) -> None:
-        super().handle_events()
-        self._sync_phase()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._sync_phase()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        super().connection_lost(exc)
-
-
-# (method, path, query string, headers) -> (headers, body) of a 200 answer, or None
-Responder = Callable[[str, str, bytes, list[tuple[bytes, bytes]]],
-                     tuple[list[tuple[bytes, bytes]], bytes] | None]
-_REQUEST_LINE = re.compile(rb"^[!-~]+ [!-~]+ HTTP/(\d+)\.(\d+)\r?$")
-
-
 def _raw_error(status: int, reason: bytes, title: str, detail: str) -> bytes:
     body = _error_bytes(status, title, detail)
     return (b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\nconnection: close\r\n"
             b"content-length: %d\r\n\r\n%s" % (status, reason, len(body), body))
 
 
-class _GuardedHttpToolsProtocol(HttpToolsProtocol):
-    """The same two deadlines over uvicorn's httptools protocol (llhttp: about twice h11's
-    requests per second). Phases follow the parser's callbacks: the head runs from the
-    connection (or the previous answer, when no pipelined request waits) to
-    ``on_headers_complete``, the body from there to ``on_message_complete``. A request line
-    llhttp refuses is answered in the JSON error shape: 505 when it names an HTTP version other
-    than 1.0 and 1.1 (read from the line itself), else 400."""
+class _Deadlines:
+    """The two deadlines, for either protocol: ``_set_phase("head" | "body" | None)`` starts
+    the phase's timer (cancelling the previous one); past it the connection is closed, after a
+    408 when the head is late and nothing has been answered yet (``_may_answer``)."""
 
     header_timeout = 10.0
     body_timeout = 30.0
-    responder: Responder | None = None  # answers some requests from their head alone
+    _phase: str | None = None
+    _timer: asyncio.TimerHandle | None = None
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    client: Any
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._phase: str | None = None
-        self._timer: asyncio.TimerHandle | None = None
-        self._line = b""  # the start of the request being read, up to its first line
-        self._answered = False  # the current request was answered by the responder
+    def _may_answer(self) -> bool:
+        return True
 
     def _set_phase(self, phase: str | None) -> None:
         if phase == self._phase:
@@ -154,11 +90,59 @@ class _GuardedHttpToolsProtocol(HttpToolsProtocol):
             return
         log.info("closing a connection from %s: the request %s took longer than %g s",
                  self.client, phase, seconds)
-        if phase == "head":
+        if phase == "head" and self._may_answer():
             self.transport.write(_raw_error(408, b"Request Timeout", "Request Timeout",
                                             f"the request head was not received within "
                                             f"{seconds:g} s"))
         self.transport.close()
+
+
+class _GuardedH11Protocol(_Deadlines, H11Protocol):
+    def _may_answer(self) -> bool:
+        return self.conn.our_state is h11.IDLE
+
+    def _sync_phase(self) -> None:
+        state = self.conn.their_state
+        self._set_phase("head" if state is h11.IDLE else "body" if state is h11.SEND_BODY
+                        else None)
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._sync_phase()
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        self._sync_phase()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._sync_phase()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._set_phase(None)
+        super().connection_lost(exc)
+
+
+# (method, path, query string, headers) -> (headers, body) of a 200 answer, or None
+Responder = Callable[[str, str, bytes, list[tuple[bytes, bytes]]],
+                     tuple[list[tuple[bytes, bytes]], bytes] | None]
+_REQUEST_LINE = re.compile(rb"^[!-~]+ [!-~]+ HTTP/(\d+)\.(\d+)\r?$")
+
+
+class _GuardedHttpToolsProtocol(_Deadlines, HttpToolsProtocol):
+    """The same two deadlines over uvicorn's httptools protocol (llhttp: about twice h11's
+    requests per second). Phases follow the parser's callbacks: the head runs from the
+    connection (or the previous answer, when no pipelined request waits) to
+    ``on_headers_complete``, the body from there to ``on_message_complete``. A request line
+    llhttp refuses is answered in the JSON error shape: 505 when it names an HTTP version other
+    than 1.0 and 1.1 (read from the line itself), else 400."""
+
+    responder: Responder | None = None  # answers some requests from their head alone
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._line = b""  # the start of the request being read, up to its first line
+        self._answered = False  # the current request was answered by the responder
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
